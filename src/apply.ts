@@ -1,0 +1,215 @@
+// Runs migrations through node-pg-migrate's runner() on our own connection, with
+// our lock already held. Around it: which migration is running and for how long,
+// what exactly failed (file, statement, PostgreSQL's message), retries when a
+// DDL lock is not granted in time, and cancellation on SIGINT / SIGTERM.
+import { basename, extname } from 'node:path';
+import type pg from 'pg';
+import type { MigrationBuilder } from 'node-pg-migrate';
+import { ConfigError, Interrupted, MigrateError, MigrationFailed } from './errors.ts';
+import { invalidIndexes } from './invalid-indexes.ts';
+import { backoff, sleep } from './signals.ts';
+import type { Session } from './session.ts';
+
+export interface ApplyRequest {
+  direction: 'up' | 'down';
+  /** how many migrations to run; `up` runs all pending when omitted */
+  count?: number;
+}
+
+type Action = ((pgm: MigrationBuilder, run?: () => void) => Promise<void> | void) | false | undefined;
+interface Actions {
+  up?: Action;
+  down?: Action;
+  [key: string]: unknown;
+}
+
+interface Running {
+  name: string;
+  path: string;
+  started: number;
+  pgm?: MigrationBuilder;
+  statement?: string;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+const QUERY_CANCELED = '57014';
+const DDL_ATTEMPTS = 3;
+
+/** Returns the names of the migrations run, in the order they ran. */
+export async function applyMigrations(session: Session, request: ApplyRequest): Promise<string[]> {
+  const done: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      done.push(...(await runOnce(session, request.count === undefined ? request : { ...request, count: request.count - done.length })));
+      return done;
+    } catch (error) {
+      if (!(error instanceof LockNotGranted) || attempt >= DDL_ATTEMPTS) throw error instanceof LockNotGranted ? error.failure : error;
+      const pause = backoff(attempt, 1000, 8000);
+      session.log.warn(`${error.failure.message}; retrying in ${(pause / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${DDL_ATTEMPTS})`, {
+        migration: error.migration,
+      });
+      for (const line of error.failure.details) session.log.warn(`  ${line}`);
+      await sleep(pause, session.signals.abortSignal);
+      if (session.signals.received) throw interrupted(session, error.migration);
+    }
+  }
+}
+
+class LockNotGranted extends Error {
+  constructor(readonly migration: string, readonly failure: MigrationFailed) {
+    super(failure.message);
+  }
+}
+
+async function runOnce(session: Session, request: ApplyRequest): Promise<string[]> {
+  const { client, log, signals, config } = session;
+  const { runner, jiti } = await import('node-pg-migrate');
+  const { sqlMigration } = await import('node-pg-migrate/sqlMigration');
+  const verb = request.direction === 'up' ? 'applying' : 'reverting';
+  let running: Running | undefined;
+  const finish = () => {
+    if (!running) return;
+    log.info(`${request.direction === 'up' ? 'applied' : 'reverted'} ${running.name}`, {
+      migration: running.name,
+      duration_ms: Math.round(performance.now() - running.started),
+    });
+    running = undefined;
+  };
+
+  // Wrapping each action tells us when node-pg-migrate starts a migration; the
+  // wrapper keeps the action's arity, which node-pg-migrate inspects.
+  const track = (name: string, path: string, action: Action): Action => {
+    if (typeof action !== 'function') return action;
+    const begin = (pgm: MigrationBuilder) => {
+      finish();
+      running = { name, path, started: performance.now(), pgm };
+      log.info(`${verb} ${name}`, { migration: name });
+    };
+    return action.length >= 2
+      ? (pgm, run) => (begin(pgm), action(pgm, run))
+      : (pgm) => (begin(pgm), action(pgm));
+  };
+  const load = (read: (path: string) => Promise<Actions>) => async (paths: string[]) => {
+    const units = [];
+    for (const path of paths) {
+      const name = basename(path, extname(path));
+      let actions: Actions;
+      try {
+        actions = await read(path);
+      } catch (error) {
+        throw new ConfigError(`migration ${name} does not load: ${(error as Error).message.split('\n')[0]}`);
+      }
+      const up = track(name, path, actions.up);
+      const down = actions.down === actions.up ? up : track(name, path, actions.down);
+      units.push({ id: path, filePaths: [path], actions: { ...actions, up, down } });
+    }
+    return units;
+  };
+
+  // node-pg-migrate accepts any object with query(); this one notes each statement
+  // and refuses to start another once a stop signal has arrived.
+  const observed = {
+    query(text: string | { text: string }, values?: unknown[]) {
+      if (signals.received) return Promise.reject(interrupted(session, running?.name));
+      if (running) running.statement = typeof text === 'string' ? text : text.text;
+      return values === undefined ? client.query(text as string) : client.query(text as string, values);
+    },
+  };
+  // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
+  const unsubscribe = signals.onSignal(() => void session.cancelRunningStatement());
+  const quiet = { debug: (m: string) => log.debug(m), info: (m: string) => log.debug(m), warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) };
+  try {
+    const ran = await runner({
+      dbClient: observed as unknown as pg.Client,
+      dir: config.migrationsDir,
+      migrationsTable: config.migrationsTable,
+      migrationsSchema: session.tables.schema,
+      direction: request.direction,
+      ...(request.count !== undefined && { count: request.count }),
+      noLock: true, // ours is held (lock.ts)
+      checkOrder: false, // drift.ts has already decided what may run
+      singleTransaction: false,
+      logger: quiet,
+      migrationLoaderStrategies: [
+        { extensions: ['.sql'], loader: load((path) => sqlMigration(path) as Promise<Actions>) },
+        { extensions: ['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts'], loader: load((path) => jiti.import<Actions>(path)) },
+      ],
+    });
+    finish();
+    return ran.map((migration) => migration.name);
+  } catch (error) {
+    throw await explain(session, error, running);
+  } finally {
+    unsubscribe();
+  }
+}
+
+// Turns whatever node-pg-migrate threw into one of our errors, after making sure
+// no transaction is left open on the connection.
+async function explain(session: Session, error: unknown, running: Running | undefined): Promise<Error> {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof MigrateError) return cause; // a migration that does not load
+  if (error instanceof MigrateError) return error;
+  await session.client.query('rollback').catch(() => undefined);
+  if (session.signals.received) return interrupted(session, running?.name);
+
+  const pgError = error as { code?: string; message: string; detail?: string; hint?: string; position?: string };
+  const name = running?.name ?? 'migration';
+  const transactional = running?.pgm?.isUsingTransaction() ?? true;
+  const details = [
+    ...(running ? [`file: ${running.path}`] : []),
+    ...(running?.statement ? [`statement: ${excerpt(running.statement, pgError.position)}`] : []),
+    `postgres: ${pgError.message}${pgError.code ? ` (SQLSTATE ${pgError.code})` : ''}`,
+    ...(pgError.detail ? [`detail: ${pgError.detail}`] : []),
+    ...(pgError.hint ? [`hint: ${pgError.hint}`] : []),
+  ];
+  if (!transactional) {
+    details.push('this migration runs outside a transaction: statements before the failing one stay applied; it is not recorded, so the next run repeats it');
+    const invalid = await invalidIndexes(session.client).catch(() => []);
+    if (invalid.length > 0) details.push(`invalid indexes left behind: ${invalid.join(', ')} (the rerun drops and rebuilds them, or drop them with DROP INDEX CONCURRENTLY)`);
+  }
+  if (pgError.code === LOCK_NOT_AVAILABLE) {
+    const blockers = await lockBlockers(session.client).catch(() => []);
+    const failure = new MigrationFailed(
+      `migration ${name} could not lock what it changes within MIGRATE_DDL_LOCK_TIMEOUT (${session.config.ddlLockTimeoutMs / 1000} s); rolled back`,
+      [...details, ...(blockers.length ? blockers.map((b) => `blocked by ${b}`) : ['the blocking session has already finished'])],
+    );
+    return new LockNotGranted(name, failure);
+  }
+  if (pgError.code === QUERY_CANCELED && session.config.statementTimeoutMs > 0) {
+    return new MigrationFailed(`migration ${name} exceeded MIGRATE_STATEMENT_TIMEOUT (${session.config.statementTimeoutMs / 1000} s)${transactional ? '; rolled back' : ''}`, details);
+  }
+  return new MigrationFailed(`migration ${name} failed${transactional ? ' and was rolled back' : ''}`, details);
+}
+
+function interrupted(session: Session, migration: string | undefined): Interrupted {
+  const signal = session.signals.received!;
+  return new Interrupted(signal, `stopped by ${signal}${migration ? ` during ${migration}, which was rolled back` : ''}; the migration lock is released`);
+}
+
+// The statement, cut to the lines around PostgreSQL's error position.
+function excerpt(statement: string, position: string | undefined): string {
+  const text = statement.trim();
+  const offset = position ? Number(position) - 1 : -1;
+  const line = offset >= 0 ? text.slice(0, offset).split('\n').length : undefined;
+  const lines = text.split('\n');
+  const from = line ? Math.max(0, line - 3) : 0;
+  const shown = lines.slice(from, from + 6).join('\n    ');
+  return `${line ? `(line ${line}) ` : ''}${shown}${lines.length > from + 6 ? '\n    …' : ''}`;
+}
+
+// Sessions holding locks on user tables: the likely reason our DDL waited.
+async function lockBlockers(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ pid: number; app: string; state: string; since: Date | null; relations: string }>(
+    `select a.pid, a.application_name as app, a.state, a.xact_start as since,
+            string_agg(distinct l.relation::regclass::text, ', ') as relations
+       from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where l.locktype = 'relation' and l.granted and a.pid <> pg_backend_pid()
+        and l.database = (select oid from pg_database where datname = current_database())
+        and l.relation not in (select oid from pg_class where relnamespace = 'pg_catalog'::regnamespace)
+      group by 1, 2, 3, 4 order by a.xact_start nulls last`,
+  );
+  return rows.map(
+    (r) => `pid ${r.pid} (${r.app || 'no application_name'}, ${r.state}${r.since ? `, transaction open since ${r.since.toISOString()}` : ''}) holding locks on ${r.relations}`,
+  );
+}

@@ -1,0 +1,28 @@
+// `create <name>`: a new migration file from a template, named with a UTC
+// timestamp so it sorts after everything already there.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.ts';
+
+export type TemplateKind = 'ts' | 'sql' | 'no-transaction';
+
+const TEMPLATES = fileURLToPath(new URL('../../templates', import.meta.url));
+const TEMPLATE_FILES: Record<TemplateKind, string> = {
+  ts: 'migration.ts',
+  sql: 'migration.sql',
+  'no-transaction': 'migration-concurrent-index.ts',
+};
+
+export function create(dir: string, name: string, kind: TemplateKind, now = new Date()): { path: string } {
+  if (!/^[a-z0-9][a-z0-9_-]{0,80}$/i.test(name)) {
+    throw new UsageError(`migration name "${name}" must be letters, digits, - and _ (at most 81 characters)`);
+  }
+  const stamp = now.toISOString().replace(/\D/g, ''); // node-pg-migrate's 17-digit "utc" format
+  const template = TEMPLATE_FILES[kind];
+  const path = join(dir, `${stamp}_${name}${template.slice(template.lastIndexOf('.'))}`);
+  if (existsSync(path)) throw new UsageError(`${path} already exists`);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(TEMPLATES, template), path);
+  return { path };
+}

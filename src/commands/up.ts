@@ -1,0 +1,85 @@
+// `up`: bring the database to the newest migration on disk.
+import { planAdoption } from '../adoption.ts';
+import { applyMigrations } from '../apply.ts';
+import { assertNoDrift, compare, type Drift } from '../drift.ts';
+import { SchemaMismatch } from '../errors.ts';
+import { invalidIndexes } from '../invalid-indexes.ts';
+import type { Session } from '../session.ts';
+import { checkVectorDimensions } from '../vector-dimensions.ts';
+
+export interface UpOptions {
+  allowOutOfOrder: boolean;
+}
+
+export interface UpResult {
+  applied: string[];
+  stamped: string[];
+  /** checksums recorded for migrations applied before checksums were kept */
+  backfilled: string[];
+  head: string;
+}
+
+export async function up(session: Session, options: UpOptions): Promise<UpResult> {
+  const { client, files, tables, log, config } = session;
+  const head = files.at(-1)!.name;
+  // The usual case, with no lock: the directory listing, one query, done.
+  const first = compare(files, (await tables.read(client)).applied);
+  if (first.pending.length === 0 && first.unrecorded.length === 0) {
+    assertNoDrift(first);
+    await checkVectorDimensions(client, config.embedding.dimension);
+    log.info(`database is up to date at ${head}`);
+    return { applied: [], stamped: [], backfilled: [], head };
+  }
+
+  return session.withLock(async () => {
+    const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
+    let ledger = await tables.read(client); // again: another runner may have finished while we waited
+    if (ledger.applied.length === 0) {
+      const plan = await planAdoption(client, files, config.migrationsTable, log);
+      if (plan.kind === 'stamp') {
+        await tables.stamp(client, plan.through);
+        result.stamped = plan.through.map((file) => file.name);
+        log.info(`stamped ${result.stamped.join(', ')} without running it: ${plan.because}`);
+        ledger = await tables.read(client);
+      }
+    }
+    const drift = compare(files, ledger.applied);
+    assertNoDrift(drift);
+    refuseOutOfOrder(drift, options);
+    if (drift.unrecorded.length > 0) {
+      await tables.recordChecksums(client, drift.unrecorded);
+      result.backfilled = drift.unrecorded.map((file) => file.name);
+      log.info(`recorded checksums of ${result.backfilled.length} migrations applied before checksums were kept`);
+    }
+    for (const index of await invalidIndexes(client)) log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);
+
+    if (drift.pending.length > 0) {
+      log.info(`${drift.pending.length} migration${drift.pending.length === 1 ? '' : 's'} to apply`);
+      try {
+        result.applied = await applyMigrations(session, { direction: 'up' });
+      } finally {
+        await recordApplied(session, drift).catch((error) => log.debug(`checksums not recorded now (the next run will): ${error.message}`));
+      }
+    }
+    await checkVectorDimensions(client, config.embedding.dimension);
+    log.info(result.applied.length > 0 ? `database is at ${head}` : `database is up to date at ${head}`);
+    return result;
+  });
+}
+
+function refuseOutOfOrder(drift: Drift, options: UpOptions): void {
+  if (drift.outOfOrder.length === 0 || options.allowOutOfOrder) return;
+  throw new SchemaMismatch(
+    `${drift.outOfOrder.length} pending migration${drift.outOfOrder.length === 1 ? ' sorts' : 's sort'} before migrations already applied`,
+    [
+      ...drift.outOfOrder.map((file) => `${file.name} is not applied, but a later migration is`),
+      'this usually means two branches were merged; give the migration a newer timestamp, or run `up --allow-out-of-order` to apply it anyway',
+    ],
+  );
+}
+
+// Checksums for whatever node-pg-migrate managed to apply, also when a later migration failed.
+async function recordApplied(session: Session, drift: Drift): Promise<void> {
+  const applied = new Set((await session.tables.read(session.client)).applied.map((row) => row.name));
+  await session.tables.recordChecksums(session.client, drift.pending.filter((file) => applied.has(file.name)));
+}

@@ -1,0 +1,166 @@
+// The runner's settings, read from the environment with envalid. MnemoLite's Node
+// services may import loadConfig() to read the same variables the same way.
+import { cleanEnv, makeValidator, port, str, type ReporterOptions } from 'envalid';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ClientConfig } from 'pg';
+import { ConfigError } from './errors.ts';
+import { buildUrl, InvalidUrl, parseUrl, SSL_MODES, type SslMode } from './database-url.ts';
+import { registerSecret } from './redact.ts';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'text' | 'json';
+
+export interface Config {
+  database: { client: ClientConfig; display: string };
+  embedding: { model: string; dimension: number; codeModel: string; codeDimension: number };
+  migrationsDir: string;
+  migrationsTable: string;
+  waitTimeoutMs: number;
+  lockTimeoutMs: number;
+  ddlLockTimeoutMs: number;
+  statementTimeoutMs: number;
+  log: { format: LogFormat; level: LogLevel };
+}
+
+/** The migrations shipped with this package (dist/config.js -> ../migrations). */
+export const SHIPPED_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+
+const seconds = makeValidator<number>((input) => {
+  const value = Number(input.trim());
+  if (input.trim() === '' || !Number.isFinite(value) || value < 0 || value > 86_400) {
+    throw new Error('must be a number of seconds between 0 and 86400');
+  }
+  return value;
+});
+
+const dimension = makeValidator<number>((input) => {
+  const value = Number(input.trim());
+  // pgvector's limit for a vector column is 16000 dimensions
+  if (!Number.isInteger(value) || value < 1 || value > 16_000) throw new Error('must be a whole number from 1 to 16000');
+  return value;
+});
+
+const identifier = makeValidator<string>((input) => {
+  if (!/^[a-z_][a-z0-9_]{0,50}$/.test(input)) throw new Error('must be a lower-case SQL identifier (a-z, 0-9, _; at most 51 characters)');
+  return input;
+});
+
+const lowerCaseChoice = <T extends string>(choices: readonly T[]) =>
+  makeValidator<T>((input) => {
+    const value = input.trim().toLowerCase();
+    if (!(choices as readonly string[]).includes(value)) throw new Error(`must be one of ${choices.join(', ')}`);
+    return value as T;
+  });
+
+// Values of secrets never appear in messages: envalid's str() cannot fail, and
+// the checks below describe the problem without quoting the value.
+const specs = {
+  DATABASE_URL: str({ default: undefined, desc: 'postgresql:// URL (SQLAlchemy +asyncpg/+psycopg2 forms accepted)' }),
+  DATABASE_URL_FILE: str({ default: undefined, desc: 'file holding DATABASE_URL' }),
+  POSTGRES_HOST: str({ default: 'db' }),
+  POSTGRES_PORT: port({ default: 5432 }),
+  POSTGRES_USER: str({ default: 'mnemo' }),
+  POSTGRES_PASSWORD: str({ default: undefined }),
+  POSTGRES_PASSWORD_FILE: str({ default: undefined }),
+  POSTGRES_DB: str({ default: 'mnemolite' }),
+  PGSSLMODE: lowerCaseChoice(SSL_MODES)({ default: undefined }),
+  PGSSLROOTCERT: str({ default: undefined }),
+  EMBEDDING_MODEL: str({ default: 'nomic-ai/nomic-embed-text-v1.5' }),
+  EMBEDDING_DIMENSION: dimension({ default: 768 }),
+  CODE_EMBEDDING_MODEL: str({ default: 'jinaai/jina-embeddings-v2-base-code' }),
+  CODE_EMBEDDING_DIMENSION: dimension({ default: 768 }),
+  MIGRATIONS_DIR: str({ default: SHIPPED_MIGRATIONS_DIR }),
+  MIGRATIONS_TABLE: identifier({ default: 'pgmigrations' }),
+  MIGRATE_WAIT_TIMEOUT: seconds({ default: 60 }),
+  MIGRATE_LOCK_TIMEOUT: seconds({ default: 120 }),
+  MIGRATE_DDL_LOCK_TIMEOUT: seconds({ default: 5 }),
+  MIGRATE_STATEMENT_TIMEOUT: seconds({ default: 0 }),
+  LOG_FORMAT: lowerCaseChoice(['text', 'json'] as const)({ default: 'text' }),
+  LOG_LEVEL: lowerCaseChoice(LOG_LEVELS)({ default: 'info' }),
+};
+
+/** Every environment variable the settings read. */
+export const SETTING_NAMES: readonly string[] = Object.keys(specs);
+
+const DEFAULT_PASSWORD = 'mnemopass'; // MnemoLite's compose default
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const reporter = ({ errors }: ReporterOptions<typeof specs>) => {
+    for (const [name, error] of Object.entries(errors)) problems.push(`${name}: ${describe(name, error as Error)}`);
+  };
+  const e = cleanEnv(env, specs, { reporter });
+
+  const url = fromFileOrVariable(env, 'DATABASE_URL', problems);
+  const password = fromFileOrVariable(env, 'POSTGRES_PASSWORD', problems);
+  if (url !== undefined) registerSecret(url);
+  if (password !== undefined) registerSecret(password);
+
+  if (e.EMBEDDING_DIMENSION !== undefined && e.CODE_EMBEDDING_DIMENSION !== undefined && e.EMBEDDING_DIMENSION !== e.CODE_EMBEDDING_DIMENSION) {
+    problems.push(
+      `CODE_EMBEDDING_DIMENSION (${e.CODE_EMBEDDING_DIMENSION}) must equal EMBEDDING_DIMENSION (${e.EMBEDDING_DIMENSION}): every vector column holds one dimension`,
+    );
+  }
+
+  let database: Config['database'] | undefined;
+  const ssl = { mode: e.PGSSLMODE as SslMode | undefined, rootCert: e.PGSSLROOTCERT };
+  const source = url !== undefined ? 'DATABASE_URL' : 'POSTGRES_*';
+  try {
+    const parsed = parseUrl(
+      url ?? buildUrl({ host: e.POSTGRES_HOST.trim(), port: e.POSTGRES_PORT ?? 5432, user: e.POSTGRES_USER, password: password ?? DEFAULT_PASSWORD, database: e.POSTGRES_DB }),
+      ssl,
+    );
+    registerSecret(parsed.client.password as string);
+    database = { client: { ...parsed.client, application_name: 'mnemolite-migrate' }, display: parsed.display };
+  } catch (error) {
+    if (!(error instanceof InvalidUrl)) throw error;
+    problems.push(`${source}: ${error.message}`);
+  }
+
+  if (problems.length > 0 || database === undefined) {
+    throw new ConfigError(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
+  }
+  return {
+    database,
+    embedding: {
+      model: e.EMBEDDING_MODEL,
+      dimension: e.EMBEDDING_DIMENSION,
+      codeModel: e.CODE_EMBEDDING_MODEL,
+      codeDimension: e.CODE_EMBEDDING_DIMENSION,
+    },
+    migrationsDir: e.MIGRATIONS_DIR,
+    migrationsTable: e.MIGRATIONS_TABLE,
+    waitTimeoutMs: e.MIGRATE_WAIT_TIMEOUT * 1000,
+    lockTimeoutMs: e.MIGRATE_LOCK_TIMEOUT * 1000,
+    ddlLockTimeoutMs: e.MIGRATE_DDL_LOCK_TIMEOUT * 1000,
+    statementTimeoutMs: e.MIGRATE_STATEMENT_TIMEOUT * 1000,
+    log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
+  };
+}
+
+// envalid's own messages quote the raw input; for the settings we own the
+// message, and a missing variable reads as such.
+function describe(name: string, error: Error): string {
+  if (error.name === 'EnvMissingError') return 'is required';
+  if (name === 'POSTGRES_PORT') return 'must be a TCP port number from 1 to 65535';
+  return error.message;
+}
+
+// The Docker / Kubernetes secrets convention: NAME_FILE holds the value in a file.
+function fromFileOrVariable(env: NodeJS.ProcessEnv, name: string, problems: string[]): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (direct !== undefined && file !== undefined) {
+    problems.push(`${name} and ${name}_FILE are both set; set only one`);
+    return undefined;
+  }
+  if (file === undefined) return direct;
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+}

@@ -1,0 +1,48 @@
+// The directory compared with the ledger. Pure: no I/O, so every case is cheap to test.
+import { SchemaMismatch } from './errors.ts';
+import type { AppliedMigration } from './ledger.ts';
+import type { MigrationFile } from './migration-files.ts';
+
+export interface Drift {
+  /** on disk, not applied, in order */
+  pending: MigrationFile[];
+  /** applied, but the file's checksum differs from the one recorded */
+  changed: MigrationFile[];
+  /** applied, but no longer on disk: the database is ahead of these files */
+  missing: AppliedMigration[];
+  /** pending migrations that sort before one already applied (branches merged) */
+  outOfOrder: MigrationFile[];
+  /** applied before checksums were kept: their checksum is to be recorded, not flagged */
+  unrecorded: MigrationFile[];
+}
+
+export function compare(files: readonly MigrationFile[], applied: readonly AppliedMigration[]): Drift {
+  const onDisk = new Map(files.map((file) => [file.name, file]));
+  const byName = new Map(applied.map((row) => [row.name, row]));
+  const drift: Drift = { pending: [], changed: [], missing: [], outOfOrder: [], unrecorded: [] };
+
+  for (const row of applied) if (!onDisk.has(row.name)) drift.missing.push(row);
+  let lastApplied = -1;
+  files.forEach((file, index) => {
+    const row = byName.get(file.name);
+    if (!row) return drift.pending.push(file);
+    lastApplied = index;
+    if (row.checksum === null) drift.unrecorded.push(file);
+    else if (row.checksum.trim() !== file.checksum) drift.changed.push(file);
+  });
+  drift.outOfOrder = drift.pending.filter((file) => files.indexOf(file) < lastApplied);
+  return drift;
+}
+
+export const isClean = (drift: Drift): boolean => drift.changed.length === 0 && drift.missing.length === 0;
+
+/** Changed or missing applied migrations stop `up`, `down` and `verify` (exit 6). */
+export function assertNoDrift(drift: Drift): void {
+  const problems = [
+    ...drift.changed.map((file) => `${file.name}: applied, but ${file.path} has changed since (run \`repair ${file.name}\` to accept the new content)`),
+    ...drift.missing.map((row) => `${row.name}: applied on ${row.runOn.toISOString()}, but not in this image's migrations (the database is ahead of this image)`),
+  ];
+  if (problems.length === 0) return;
+  const what = drift.missing.length > 0 && drift.changed.length === 0 ? 'the database is ahead of these migrations' : 'applied migrations have drifted';
+  throw new SchemaMismatch(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+}

@@ -1,0 +1,49 @@
+// Log lines go to stderr (stdout is kept for command results), as text or one
+// JSON object per line; every line passes through redact().
+import type { LogFormat, LogLevel } from './config.ts';
+import { redact } from './redact.ts';
+
+export interface LogFields {
+  migration?: string;
+  duration_ms?: number;
+  [key: string]: unknown;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function createLogger(
+  options: { format: LogFormat; level: LogLevel },
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
+  const emit = (level: LogLevel, msg: string, fields: LogFields = {}) => {
+    if (RANK[level] < RANK[options.level]) return;
+    const line =
+      options.format === 'json'
+        ? JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })
+        : textLine(level, msg, fields);
+    write(`${redact(line)}\n`);
+  };
+  return {
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields) => emit('error', msg, fields),
+  };
+}
+
+function textLine(level: LogLevel, msg: string, fields: LogFields): string {
+  const extras = Object.entries(fields)
+    .filter(([key, value]) => value !== undefined && key !== 'migration' && key !== 'duration_ms')
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const where = fields.migration && !msg.includes(fields.migration) ? ` [${fields.migration}]` : '';
+  const took = fields.duration_ms !== undefined ? ` (${fields.duration_ms} ms)` : '';
+  const tag = level === 'info' ? '' : `${level}: `;
+  return `${tag}${msg}${where}${took}${extras.length ? ` ${extras.join(' ')}` : ''}`;
+}

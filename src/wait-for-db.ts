@@ -1,0 +1,68 @@
+// One dedicated connection (no pool), retried while the database is starting,
+// reported at once when retrying cannot help (wrong password, unknown database,
+// TLS refused, a host name that does not resolve).
+import pg from 'pg';
+import type { Config } from './config.ts';
+import { DatabaseUnavailable, Interrupted } from './errors.ts';
+import type { Logger } from './log.ts';
+import { backoff, sleep, type SignalWatch } from './signals.ts';
+
+// Network errors and PostgreSQL's "starting up / shutting down / too many connections".
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', '57P03', '53300']);
+
+export interface Database {
+  client: pg.Client;
+  /** the server process serving this connection, for pg_cancel_backend */
+  pid: number;
+  close(): Promise<void>;
+}
+
+export async function waitForDatabase(config: Config, log: Logger, signals: SignalWatch): Promise<Database> {
+  const { client: settings, display } = config.database;
+  const deadline = Date.now() + config.waitTimeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const remaining = deadline - Date.now();
+    const client = new pg.Client({
+      ...settings,
+      connectionTimeoutMillis: Math.max(1000, Math.min(5000, remaining)),
+      ...(config.statementTimeoutMs > 0 && { statement_timeout: config.statementTimeoutMs }),
+      ...(config.ddlLockTimeoutMs > 0 && { lock_timeout: config.ddlLockTimeoutMs }),
+    });
+    // a server restart would otherwise surface as an unhandled 'error' event
+    client.on('error', (error) => log.debug(`connection error: ${error.message}`));
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+      log.debug(`connected to ${display}`);
+      return { client, pid: rows[0]!.pid, close: () => client.end().catch(() => undefined) };
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      const cause = describe(error, settings.ssl !== false && settings.ssl !== undefined);
+      if (!cause.retryable) throw new DatabaseUnavailable(`cannot connect to ${display}: ${cause.text}`);
+      if (signals.received) throw new Interrupted(signals.received, `stopped by ${signals.received} while waiting for ${display}`);
+      const pause = backoff(attempt, 100, 2000);
+      if (Date.now() + pause > deadline) {
+        throw new DatabaseUnavailable(
+          `database ${display} did not accept connections within ${config.waitTimeoutMs / 1000} s (last error: ${cause.text})`,
+        );
+      }
+      if (attempt === 0) log.info(`waiting for database ${display} (${cause.text}); retrying for up to ${Math.round(remaining / 1000)} s`);
+      else log.debug(`still waiting for ${display}: ${cause.text}`);
+      await sleep(pause, signals.abortSignal);
+      if (signals.received) throw new Interrupted(signals.received, `stopped by ${signals.received} while waiting for ${display}`);
+    }
+  }
+}
+
+function describe(error: unknown, tls: boolean): { retryable: boolean; text: string } {
+  const e = error as NodeJS.ErrnoException & { hostname?: string };
+  const code = e.code ?? '';
+  if (code === 'ENOTFOUND') return { retryable: false, text: `host name ${e.hostname ?? ''} does not resolve`.trim() };
+  if (code === '28P01' || code === '28000') return { retryable: false, text: `authentication failed: ${e.message}` };
+  if (code === '3D000') return { retryable: false, text: e.message };
+  if (RETRYABLE.has(code)) return { retryable: true, text: `${code === '57P03' ? '' : `${code}: `}${e.message}` };
+  // pg reports TLS refusals and certificate problems without a PostgreSQL code
+  if (tls || code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED/.test(code)) return { retryable: false, text: `TLS: ${e.message}` };
+  // e.g. "Connection terminated unexpectedly" from a server that is restarting
+  return { retryable: code === '' , text: e.message };
+}
