@@ -1,6 +1,6 @@
 // The runner's settings, read from the environment with envalid. MnemoLite's Node
 // services may import loadConfig() to read the same variables the same way.
-import { cleanEnv, makeValidator, port, str, type ReporterOptions } from 'envalid';
+import { customCleanEnv, makeValidator, port, str, type ReporterOptions } from 'envalid';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClientConfig } from 'pg';
@@ -91,7 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const reporter = ({ errors }: ReporterOptions<typeof specs>) => {
     for (const [name, error] of Object.entries(errors)) problems.push(`${name}: ${describe(name, error as Error)}`);
   };
-  const e = cleanEnv(env, specs, { reporter });
+  // no strict proxy: after a failed check we still read the other values to find every problem
+  const e = customCleanEnv(env, specs, (cleaned) => cleaned, { reporter });
 
   const url = fromFileOrVariable(env, 'DATABASE_URL', problems);
   const password = fromFileOrVariable(env, 'POSTGRES_PASSWORD', problems);

@@ -1,0 +1,41 @@
+// Lints migrations in the order they run: each up against the tables the
+// earlier ups left behind, and each down against what its own up created.
+import { readFile } from 'node:fs/promises';
+import { IrreversibleMigration, renderMigrationSql, type MigrationSql } from '../migration-sql.ts';
+import { applyAcceptances } from './acceptances.ts';
+import { EMPTY_SCHEMA, lintSql } from './lint-sql.ts';
+import { locateSteps } from './locate-steps.ts';
+import type { LintFinding } from './rules.ts';
+
+export async function lintMigrations(migrations: readonly { path: string }[]): Promise<LintFinding[]> {
+  const findings: LintFinding[] = [];
+  let schema = EMPTY_SCHEMA;
+  for (const { path } of migrations) {
+    const source = await readFile(path, 'utf8');
+    const up = await renderMigrationSql(path, 'up');
+    const upLint = await lintSql(locateSteps(source, path, 'up', up.statements), { file: path, before: schema, transaction: up.transaction });
+    const down = await renderDown(path);
+    const downLint =
+      down &&
+      (await lintSql(locateSteps(source, path, 'down', down.statements), {
+        file: path,
+        before: upLint.after,
+        transaction: down.transaction,
+        undoing: upLint.created,
+      }));
+    const own = applyAcceptances([...upLint.findings, ...(downLint ? downLint.findings : [])], source, path);
+    findings.push(...own.sort((a, b) => a.line - b.line));
+    schema = upLint.after;
+  }
+  return findings;
+}
+
+// An irreversible migration (down = false) has no down to check.
+async function renderDown(path: string): Promise<MigrationSql | undefined> {
+  try {
+    return await renderMigrationSql(path, 'down');
+  } catch (error) {
+    if (error instanceof IrreversibleMigration) return undefined;
+    throw error;
+  }
+}

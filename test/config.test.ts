@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, SETTING_NAMES } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+import { redact } from '../src/redact.ts';
+import { runCli } from './support/cli.ts';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [(error as ConfigError).message, ...(error as ConfigError).details];
+  }
+  throw new Error('expected a ConfigError');
+};
+
+const secretFile = (content: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mm-secret-')), 'secret');
+  writeFileSync(path, content);
+  return path;
+};
+
+describe('connection settings', () => {
+  it('builds the URL from POSTGRES_* parts with MnemoLite defaults, encoding the password', () => {
+    const config = loadConfig({ POSTGRES_PASSWORD: 'p@ss:w/rd#1' });
+    expect(config.database.client).toMatchObject({ host: 'db', port: 5432, user: 'mnemo', password: 'p@ss:w/rd#1', database: 'mnemolite' });
+    expect(config.database.display).toBe('mnemo@db:5432/mnemolite');
+  });
+
+  it('accepts SQLAlchemy-style URLs and normalises them', () => {
+    for (const scheme of ['postgresql+asyncpg', 'postgresql+psycopg2', 'postgres', 'postgresql']) {
+      const config = loadConfig({ DATABASE_URL: `${scheme}://u:p%40ss@h.example:6543/db1` });
+      expect(config.database.client).toMatchObject({ host: 'h.example', port: 6543, user: 'u', password: 'p@ss', database: 'db1' });
+    }
+  });
+
+  it('honours sslmode in the URL and PGSSLMODE, the URL winning', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db?sslmode=require' }).database.client.ssl).toEqual({ rejectUnauthorized: false });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db', PGSSLMODE: 'verify-full' }).database.client.ssl).toEqual({ rejectUnauthorized: true });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db?sslmode=disable', PGSSLMODE: 'require' }).database.client.ssl).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgresql+asyncpg://u:p@h/db?ssl=require' }).database.client.ssl).toEqual({ rejectUnauthorized: false });
+  });
+
+  it('reads DATABASE_URL_FILE and POSTGRES_PASSWORD_FILE, trimming the trailing newline', () => {
+    expect(loadConfig({ POSTGRES_PASSWORD_FILE: secretFile('from-a-file\n') }).database.client.password).toBe('from-a-file');
+    const url = loadConfig({ DATABASE_URL_FILE: secretFile('postgresql://a:b@c:1/d\n') });
+    expect(url.database.client).toMatchObject({ host: 'c', port: 1, user: 'a', password: 'b', database: 'd' });
+  });
+
+  it('refuses a variable and its _FILE together', () => {
+    const problems = problemsOf({ POSTGRES_PASSWORD: 'x', POSTGRES_PASSWORD_FILE: secretFile('y') });
+    expect(problems.join('\n')).toContain('POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are both set');
+  });
+});
+
+describe('validation', () => {
+  it('names both dimensions when they differ', () => {
+    const problems = problemsOf({ EMBEDDING_DIMENSION: '768', CODE_EMBEDDING_DIMENSION: '384' });
+    expect(problems.join('\n')).toContain('CODE_EMBEDDING_DIMENSION (384) must equal EMBEDDING_DIMENSION (768)');
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      POSTGRES_PORT: 'abc',
+      MIGRATE_WAIT_TIMEOUT: '-1',
+      LOG_FORMAT: 'xml',
+      MIGRATIONS_TABLE: 'Bad-Name',
+      EMBEDDING_DIMENSION: 'many',
+    });
+    expect(problems[0]).toBe('invalid configuration (5 problems)');
+    for (const name of ['POSTGRES_PORT', 'MIGRATE_WAIT_TIMEOUT', 'LOG_FORMAT', 'MIGRATIONS_TABLE', 'EMBEDDING_DIMENSION']) {
+      expect(problems.some((p) => p.startsWith(`${name}:`)), name).toBe(true);
+    }
+  });
+
+  it('accepts MnemoLite spellings: LOG_LEVEL=INFO', () => {
+    expect(loadConfig({ LOG_LEVEL: 'INFO' }).log.level).toBe('info');
+  });
+
+  it('explains a URL with unencoded special characters without echoing it', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgresql://user:p@ss:w/rd#1@host/db' });
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: /);
+    expect(redact(problems.join('\n'))).not.toContain('w/rd#1');
+    expect(problems.join('\n')).not.toContain('w/rd#1');
+  });
+
+  it('lists every setting it reads', () => {
+    expect(SETTING_NAMES).toEqual(expect.arrayContaining(['DATABASE_URL', 'POSTGRES_PASSWORD_FILE', 'MIGRATE_LOCK_TIMEOUT', 'LOG_FORMAT']));
+  });
+});
+
+describe('the CLI on bad settings', () => {
+  it('exits 3 with every problem, no stack trace and no password', async () => {
+    const result = await runCli(['up'], {
+      DATABASE_URL: 'postgresql+asyncpg://mnemo:S3cr3t%2Fpw@db/mnemolite?sslmode=sometimes',
+      EMBEDDING_DIMENSION: '768',
+      CODE_EMBEDDING_DIMENSION: '1024',
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('invalid configuration (2 problems)');
+    expect(result.stderr).toContain('sslmode=sometimes');
+    expect(result.stderr).toContain('CODE_EMBEDDING_DIMENSION (1024)');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout + result.stderr).not.toMatch(/S3cr3t/);
+  });
+
+  it('prints one JSON object when LOG_FORMAT=json', async () => {
+    const result = await runCli([], { LOG_FORMAT: 'json', POSTGRES_PORT: '99999' });
+    expect(result.code).toBe(3);
+    const line = JSON.parse(result.stderr.trim());
+    expect(line).toMatchObject({ level: 'error', exit_code: 3 });
+    expect(line.details[0]).toMatch(/^POSTGRES_PORT: /);
+  });
+});

@@ -1,0 +1,40 @@
+// A fresh database for one test file, on the server global-setup provides.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+
+export interface TestDatabase {
+  /** postgresql:// URL of the fresh database */
+  url: string;
+  name: string;
+  query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+export function adminUrl(): string {
+  return inject('adminUrl');
+}
+
+export async function freshDatabase(): Promise<TestDatabase> {
+  const admin = adminUrl();
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await withClient(admin, (c) => c.query(`create database ${name}`));
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    query: (sql, values) => withClient(url.toString(), async (c) => (await c.query(sql, values)).rows),
+    drop: () => withClient(admin, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
