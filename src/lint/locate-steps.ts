@@ -6,7 +6,8 @@ import { extname } from 'node:path';
 import type { SqlPiece } from './lint-sql.ts';
 
 export function locateSteps(source: string, path: string, direction: 'up' | 'down', steps: readonly string[]): SqlPiece[] {
-  const start = declaration(source, path, direction);
+  // a TypeScript migration without down replays up in reverse
+  const start = declaration(source, path, direction) ?? declaration(source, path, 'up') ?? 0;
   const declared = lineAt(source, start);
   let cursor = start;
   return steps.map((step) => {
@@ -30,14 +31,14 @@ function firstIndexOf(source: string, text: string, from: number): number {
 }
 
 // The offset of the `-- Up Migration` marker (node-pg-migrate's own regex) or
-// of the `up` function; 0 when there is none (a .sql file without markers is all up).
-function declaration(source: string, path: string, direction: 'up' | 'down'): number {
+// of the `up` function (a .sql file without markers is all up).
+function declaration(source: string, path: string, direction: 'up' | 'down'): number | undefined {
   const pattern =
     extname(path).toLowerCase() === '.sql'
       ? new RegExp(`^\\s*--[\\s-]*${direction}\\s+migration`, 'im')
       : new RegExp(`^[ \\t]*(?:export\\s+)?(?:(?:async\\s+)?function|const|let|var)\\s+${direction}\\b|\\bexports\\.${direction}\\b`, 'm');
   const match = pattern.exec(source);
-  if (!match) return 0;
+  if (!match) return undefined;
   return match.index + match[0].length - match[0].trimStart().length;
 }
 
