@@ -5,7 +5,7 @@
 import { basename, extname } from 'node:path';
 import type pg from 'pg';
 import type { MigrationBuilder } from 'node-pg-migrate';
-import { ConfigError, Interrupted, MigrateError, MigrationFailed } from './errors.ts';
+import { ConfigError, DatabaseUnavailable, Interrupted, MigrateError, MigrationFailed } from './errors.ts';
 import { invalidIndexes } from './invalid-indexes.ts';
 import { backoff, sleep } from './signals.ts';
 import type { Session } from './session.ts';
@@ -147,10 +147,16 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
 // Turns whatever node-pg-migrate threw into one of our errors, after making sure
 // no transaction is left open on the connection.
 async function explain(session: Session, error: unknown, running: Running | undefined): Promise<Error> {
+  if (session.connectionLost()) {
+    return new DatabaseUnavailable(
+      `lost the connection to ${session.config.database.display} during ${running?.name ?? 'the migrations'}: ${(error as Error).message}`,
+      ['PostgreSQL rolls back a transaction whose client is gone; the next run repeats what was not recorded'],
+    );
+  }
+  await session.client.query('rollback').catch(() => undefined);
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof MigrateError) return cause; // a migration that does not load
   if (error instanceof MigrateError) return error;
-  await session.client.query('rollback').catch(() => undefined);
   if (session.signals.received) return interrupted(session, running?.name);
 
   const pgError = error as { code?: string; message: string; detail?: string; hint?: string; position?: string };

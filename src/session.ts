@@ -21,6 +21,8 @@ export interface Session extends Context {
   files: MigrationFile[];
   /** Runs `work` holding the migration lock (waiting for it up to MIGRATE_LOCK_TIMEOUT). */
   withLock<T>(work: () => Promise<T>): Promise<T>;
+  /** Whether the connection broke during the command. */
+  connectionLost(): boolean;
   /** Cancels the statement our connection is running, from a second short connection. */
   cancelRunningStatement(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function withSession<T>(context: Context, work: (session: Session) 
     client: database.client,
     tables,
     files,
+    connectionLost: database.lost,
     async withLock(locked) {
       const release = await acquireLock(database.client, lockKey(SCHEMA, context.config.migrationsTable), {
         timeoutMs: context.config.lockTimeoutMs,

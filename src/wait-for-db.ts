@@ -14,8 +14,15 @@ export interface Database {
   client: pg.Client;
   /** the server process serving this connection, for pg_cancel_backend */
   pid: number;
+  /** true once the connection broke (server restart, network) */
+  lost(): boolean;
   close(): Promise<void>;
 }
+
+// The server checks every 2 s that we are still there, so a runner killed with
+// SIGKILL mid-statement has its transaction rolled back and its lock released
+// within seconds, not when the statement ends.
+const CONNECTION_CHECK = '-c client_connection_check_interval=2000';
 
 export async function waitForDatabase(config: Config, log: Logger, signals: SignalWatch): Promise<Database> {
   const { client: settings, display } = config.database;
@@ -25,16 +32,22 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
     const client = new pg.Client({
       ...settings,
       connectionTimeoutMillis: Math.max(1000, Math.min(5000, remaining)),
+      options: CONNECTION_CHECK,
       ...(config.statementTimeoutMs > 0 && { statement_timeout: config.statementTimeoutMs }),
       ...(config.ddlLockTimeoutMs > 0 && { lock_timeout: config.ddlLockTimeoutMs }),
     });
+    let lost = false;
     // a server restart would otherwise surface as an unhandled 'error' event
-    client.on('error', (error) => log.debug(`connection error: ${error.message}`));
+    client.on('error', (error) => {
+      lost = true;
+      log.debug(`connection error: ${error.message}`);
+    });
+    client.on('end', () => (lost = true));
     try {
       await client.connect();
       const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
       log.debug(`connected to ${display}`);
-      return { client, pid: rows[0]!.pid, close: () => client.end().catch(() => undefined) };
+      return { client, pid: rows[0]!.pid, lost: () => lost, close: () => client.end().catch(() => undefined) };
     } catch (error) {
       await client.end().catch(() => undefined);
       const cause = describe(error, settings.ssl !== false && settings.ssl !== undefined);

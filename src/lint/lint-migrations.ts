@@ -14,7 +14,8 @@ export async function lintMigrations(migrations: readonly { path: string }[]): P
     const source = await readFile(path, 'utf8');
     const up = await renderMigrationSql(path, 'up');
     const upLint = await lintSql(locateSteps(source, path, 'up', up.statements), { file: path, before: schema, transaction: up.transaction });
-    const down = await renderDown(path);
+    // an up the parser rejected was not read to its end: its down cannot be checked against it
+    const down = upLint.findings.some((f) => f.rule === 'syntax-error') ? undefined : await renderDown(path);
     const downLint =
       down &&
       (await lintSql(locateSteps(source, path, 'down', down.statements), {

@@ -62,21 +62,19 @@ export async function lintSql(pieces: readonly SqlPiece[], context: SqlLintConte
     try {
       stmts = (await parse(piece.sql)).stmts ?? [];
     } catch (error) {
-      walker.syntaxError(lineIn(piece, bytes, (error as SqlError).sqlDetails?.cursorPosition ?? 0), (error as Error).message);
+      // an error position counts characters
+      const position = (error as SqlError).sqlDetails?.cursorPosition ?? 0;
+      walker.syntaxError(lineIn(piece, piece.sql.slice(0, position)), (error as Error).message);
       continue;
     }
-    for (const { stmt, stmt_location = 0 } of stmts) if (stmt) walker.statement(stmt, lineIn(piece, bytes, stmt_location));
+    // a statement location counts bytes of UTF-8
+    for (const { stmt, stmt_location = 0 } of stmts) if (stmt) walker.statement(stmt, lineIn(piece, bytes.subarray(0, stmt_location).toString()));
   }
   return walker.result();
 }
 
-// Parser locations are byte offsets; counting newline bytes needs no decoding
-// because no byte of a multi-byte UTF-8 character equals '\n'.
-function lineIn(piece: SqlPiece, bytes: Buffer, byteOffset: number): number {
-  if (!piece.verbatim) return piece.line;
-  let line = piece.line;
-  for (let i = 0; i < byteOffset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
-  return line;
+function lineIn(piece: SqlPiece, before: string): number {
+  return piece.verbatim ? piece.line + before.split('\n').length - 1 : piece.line;
 }
 
 class StatementWalker {

@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCli, runCli, waitForOutput } from './support/cli.ts';
+import { catalogSnapshot } from './support/catalog.ts';
+import { freshDatabase, type TestDatabase } from './support/database.ts';
+import { migrationsDir } from './support/migrations-dir.ts';
+
+const SLEEPER = '20260101000000000_sleeper';
+const sleeper = (seconds: number) => `-- Up Migration\ncreate table sleeper_marker (id int);\nselect pg_sleep(${seconds});\n-- Down Migration\ndrop table sleeper_marker;\n`;
+
+let db: TestDatabase;
+let dir: string;
+beforeEach(async () => {
+  db = await freshDatabase();
+  dir = migrationsDir({});
+  expect((await runCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
+  writeFileSync(join(dir, `${SLEEPER}.sql`), sleeper(60));
+});
+afterEach(() => db.drop());
+
+const leftovers = async () => ({
+  locks: (await db.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`))[0]!.n,
+  sleeping: (await db.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`))[0]!.n,
+});
+
+for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  it(`${signal} during a migration cancels it, rolls back, releases the lock and exits ${code}`, async () => {
+    const before = await catalogSnapshot(db, { withLedger: true });
+    const { child, done } = startCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
+    await waitForOutput(child, `applying ${SLEEPER}`);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let pg_sleep start
+    const sent = Date.now();
+    child.kill(signal);
+    const result = await done;
+    expect(result.code).toBe(code);
+    expect(Date.now() - sent).toBeLessThan(5000);
+    expect(result.stderr).toContain(`stopped by ${signal} during ${SLEEPER}, which was rolled back; the migration lock is released`);
+    expect(await catalogSnapshot(db, { withLedger: true })).toEqual(before);
+    expect(await leftovers()).toEqual({ locks: 0, sleeping: 0 });
+  });
+}
+
+describe('SIGKILL', () => {
+  it('mid-migration: the next run proceeds normally, the killed migration left nothing', async () => {
+    const before = await catalogSnapshot(db, { withLedger: true });
+    const { child, done } = startCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
+    await waitForOutput(child, `applying ${SLEEPER}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+
+    // the server notices the dead client (client_connection_check_interval), rolls back, frees the lock
+    await expect.poll(leftovers, { timeout: 10_000, interval: 250 }).toEqual({ locks: 0, sleeping: 0 });
+    expect(await catalogSnapshot(db, { withLedger: true })).toEqual(before);
+
+    writeFileSync(join(dir, `${SLEEPER}.sql`), sleeper(0));
+    const rerun = await runCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir, MIGRATE_LOCK_TIMEOUT: '5' });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toContain(`applied ${SLEEPER}`);
+  });
+});
