@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { MigrationBuilder } from 'node-pg-migrate';
 import { ConfigError, DatabaseUnavailable, Interrupted, MigrateError, MigrationFailed } from './errors.ts';
 import { invalidIndexes } from './invalid-indexes.ts';
+import { ProgressReporter } from './progress.ts';
 import { backoff, sleep } from './signals.ts';
 import type { Session } from './session.ts';
 
@@ -67,7 +68,9 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
   const { sqlMigration } = await import('node-pg-migrate/sqlMigration');
   const verb = request.direction === 'up' ? 'applying' : 'reverting';
   let running: Running | undefined;
+  const progress = new ProgressReporter(config, log, session.pid);
   const finish = () => {
+    progress.stop();
     if (!running) return;
     log.info(`${request.direction === 'up' ? 'applied' : 'reverted'} ${running.name}`, {
       migration: running.name,
@@ -84,6 +87,7 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
       finish();
       running = { name, path, started: performance.now(), pgm };
       log.info(`${verb} ${name}`, { migration: name });
+      progress.start(name);
     };
     return action.length >= 2
       ? (pgm, run) => (begin(pgm), action(pgm, run))
@@ -141,6 +145,7 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
     throw await explain(session, error, running);
   } finally {
     unsubscribe();
+    await progress.close();
   }
 }
 

@@ -21,6 +21,7 @@ export interface Config {
   lockTimeoutMs: number;
   ddlLockTimeoutMs: number;
   statementTimeoutMs: number;
+  progressIntervalMs: number;
   log: { format: LogFormat; level: LogLevel };
 }
 
@@ -77,6 +78,7 @@ const specs = {
   MIGRATE_LOCK_TIMEOUT: seconds({ default: 120 }),
   MIGRATE_DDL_LOCK_TIMEOUT: seconds({ default: 5 }),
   MIGRATE_STATEMENT_TIMEOUT: seconds({ default: 0 }),
+  MIGRATE_PROGRESS_INTERVAL: seconds({ default: 10 }),
   LOG_FORMAT: lowerCaseChoice(['text', 'json'] as const)({ default: 'text' }),
   LOG_LEVEL: lowerCaseChoice(LOG_LEVELS)({ default: 'info' }),
 };
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockTimeoutMs: e.MIGRATE_LOCK_TIMEOUT * 1000,
     ddlLockTimeoutMs: e.MIGRATE_DDL_LOCK_TIMEOUT * 1000,
     statementTimeoutMs: e.MIGRATE_STATEMENT_TIMEOUT * 1000,
+    progressIntervalMs: e.MIGRATE_PROGRESS_INTERVAL * 1000,
     log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
   };
 }

@@ -38,12 +38,9 @@ export function createLogger(
   };
 }
 
+// Text lines are for people: the message says it all; the fields are for JSON.
 function textLine(level: LogLevel, msg: string, fields: LogFields): string {
-  const extras = Object.entries(fields)
-    .filter(([key, value]) => value !== undefined && key !== 'migration' && key !== 'duration_ms')
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const where = fields.migration && !msg.includes(fields.migration) ? ` [${fields.migration}]` : '';
   const took = fields.duration_ms !== undefined ? ` (${fields.duration_ms} ms)` : '';
-  const tag = level === 'info' ? '' : `${level}: `;
-  return `${tag}${msg}${where}${took}${extras.length ? ` ${extras.join(' ')}` : ''}`;
+  return `${level === 'info' ? '' : `${level}: `}${msg}${where}${took}`;
 }

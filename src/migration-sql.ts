@@ -14,7 +14,7 @@ export interface MigrationSql {
   transaction: boolean;
 }
 
-/** The migration exports `down = false`: node-pg-migrate refuses to run it down. */
+/** The migration exports `down = false` (or `up = false`): node-pg-migrate refuses to run it that way. */
 export class IrreversibleMigration extends MigrateError {}
 
 export async function renderMigrationSql(path: string, direction: 'up' | 'down'): Promise<MigrationSql> {
@@ -25,7 +25,7 @@ export async function renderMigrationSql(path: string, direction: 'up' | 'down')
   // reverse, and reverse mode is on whenever down is up.
   const down = direction === 'down' && actions.down === undefined ? actions.up : actions.down;
   const action = direction === 'up' ? actions.up : down;
-  if (action === false) throw new IrreversibleMigration(`migration ${file} cannot be run down: it exports down = false`);
+  if (action === false) throw new IrreversibleMigration(`migration ${file} cannot be run ${direction}: it exports ${direction} = false`);
   if (typeof action !== 'function') throw new Error(`migration ${file} does not export a '${direction}' function`);
 
   // Loaded lazily, like migration-modules.ts: the no-op `up` path never pays for it.

@@ -17,6 +17,8 @@ export interface Context {
 
 export interface Session extends Context {
   client: pg.Client;
+  /** the server process behind `client` */
+  pid: number;
   tables: LedgerTables;
   files: MigrationFile[];
   /** Runs `work` holding the migration lock (waiting for it up to MIGRATE_LOCK_TIMEOUT). */
@@ -37,6 +39,7 @@ export async function withSession<T>(context: Context, work: (session: Session) 
   const session: Session = {
     ...context,
     client: database.client,
+    pid: database.pid,
     tables,
     files,
     connectionLost: database.lost,

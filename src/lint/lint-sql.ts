@@ -57,7 +57,6 @@ export async function lintSql(pieces: readonly SqlPiece[], context: SqlLintConte
   const walker = new StatementWalker(context);
   for (const piece of pieces) {
     if (piece.sql.trim() === '') continue; // the parser rejects an empty query
-    const bytes = Buffer.from(piece.sql);
     let stmts: RawStmt[];
     try {
       stmts = (await parse(piece.sql)).stmts ?? [];
@@ -68,6 +67,7 @@ export async function lintSql(pieces: readonly SqlPiece[], context: SqlLintConte
       continue;
     }
     // a statement location counts bytes of UTF-8
+    const bytes = Buffer.from(piece.sql);
     for (const { stmt, stmt_location = 0 } of stmts) if (stmt) walker.statement(stmt, lineIn(piece, bytes.subarray(0, stmt_location).toString()));
   }
   return walker.result();

@@ -25,7 +25,7 @@ export const RULES = {
   },
   'constraint-not-valid': {
     title: 'Foreign key or CHECK constraint added without NOT VALID',
-    why: 'Adding the constraint scans every row while holding a lock that blocks writes (a foreign key also locks the referenced table); validating it in the transaction that added it keeps that lock for the scan.',
+    why: 'Adding the constraint scans every row under a lock that blocks writes (ACCESS EXCLUSIVE for a CHECK, which blocks reads too; a foreign key also locks the referenced table); validating it in the transaction that added it keeps that lock through the scan.',
     fix: 'Add it with NOT VALID (new rows are checked at once), then VALIDATE CONSTRAINT in a later migration, which only takes a SHARE UPDATE EXCLUSIVE lock.',
   },
   'drop-table': {

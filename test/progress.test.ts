@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from './support/cli.ts';
+import { freshDatabase, type TestDatabase } from './support/database.ts';
+import { migrationsDir } from './support/migrations-dir.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(() => db.drop());
+
+it('a long CREATE INDEX logs heartbeats with its phase and growing block counts', async () => {
+  const dir = migrationsDir({
+    '20260101000000000_vectors.sql':
+      '-- Up Migration\ncreate table vectors (id int, v vector(768));\n' +
+      'insert into vectors select i, (select array_agg(random()::real) from generate_series(1, 768) where i > 0)::vector from generate_series(1, 4000) i;\n',
+    '20260102000000000_vectors_hnsw.ts':
+      "export function up(pgm) {\n  pgm.noTransaction();\n  pgm.sql('CREATE INDEX CONCURRENTLY vectors_hnsw ON vectors USING hnsw (v vector_cosine_ops)');\n}\n",
+  });
+  const result = await runCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir, MIGRATE_PROGRESS_INTERVAL: '0.3', LOG_FORMAT: 'json' });
+  expect(result.code).toBe(0);
+  const beats = result.stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.msg.startsWith('still running') && line.blocks_total > 0);
+  expect(beats.length).toBeGreaterThanOrEqual(2);
+  for (const beat of beats) {
+    expect(beat).toMatchObject({ level: 'info', migration: '20260102000000000_vectors_hnsw', index: 'vectors_hnsw', phase: expect.stringMatching(/^building index/) });
+  }
+  const done = beats.map((beat) => beat.blocks_done as number);
+  expect(done.at(-1)!).toBeGreaterThan(done[0]!);
+  expect(done).toEqual([...done].sort((a, b) => a - b));
+});
