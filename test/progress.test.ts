@@ -23,10 +23,10 @@ it('a long CREATE INDEX logs heartbeats with its phase and growing block counts'
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line))
-    .filter((line) => line.msg.startsWith('still running') && line.blocks_total > 0);
+    .filter((line) => line.msg.startsWith('still running') && line.phase?.startsWith('building index'));
   expect(beats.length).toBeGreaterThanOrEqual(2);
   for (const beat of beats) {
-    expect(beat).toMatchObject({ level: 'info', migration: '20260102000000000_vectors_hnsw', index: 'vectors_hnsw', phase: expect.stringMatching(/^building index/) });
+    expect(beat).toMatchObject({ level: 'info', migration: '20260102000000000_vectors_hnsw', index: 'vectors_hnsw', blocks_total: expect.any(Number) });
   }
   const done = beats.map((beat) => beat.blocks_done as number);
   expect(done.at(-1)!).toBeGreaterThan(done[0]!);
