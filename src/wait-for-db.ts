@@ -53,15 +53,14 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
       const cause = describe(error, settings.ssl !== false && settings.ssl !== undefined);
       if (!cause.retryable) throw new DatabaseUnavailable(`cannot connect to ${display}: ${cause.text}`);
       if (signals.received) throw new Interrupted(signals.received, `stopped by ${signals.received} while waiting for ${display}`);
-      const pause = backoff(attempt, 100, 2000);
-      if (Date.now() + pause > deadline) {
+      if (Date.now() >= deadline) {
         throw new DatabaseUnavailable(
           `database ${display} did not accept connections within ${config.waitTimeoutMs / 1000} s (last error: ${cause.text})`,
         );
       }
       if (attempt === 0) log.info(`waiting for database ${display} (${cause.text}); retrying for up to ${Math.round(remaining / 1000)} s`);
       else log.debug(`still waiting for ${display}: ${cause.text}`);
-      await sleep(pause, signals.abortSignal);
+      await sleep(Math.min(backoff(attempt, 100, 2000), deadline - Date.now()), signals.abortSignal);
       if (signals.received) throw new Interrupted(signals.received, `stopped by ${signals.received} while waiting for ${display}`);
     }
   }

@@ -30,7 +30,7 @@ describe('many runners at once (a Kubernetes rollout)', () => {
 describe('the lock wait is bounded', () => {
   it('exit 5 after MIGRATE_LOCK_TIMEOUT, naming the holder', async () => {
     const other = await freshDatabase();
-    const holder = new pg.Client({ connectionString: other.url, application_name: 'held-by-a-test' });
+    const holder = new pg.Client({ connectionString: other.url, application_name: 'lock-holder-probe' });
     await holder.connect();
     try {
       await holder.query('select pg_advisory_lock(7241865325823964)'); // the key for public.pgmigrations
@@ -39,7 +39,7 @@ describe('the lock wait is bounded', () => {
       const result = await runCli(['up'], { DATABASE_URL: other.url, MIGRATE_LOCK_TIMEOUT: '1' });
       expect(result.code).toBe(5);
       expect(result.stderr).toContain('migration lock not acquired within 1 s (MIGRATE_LOCK_TIMEOUT)');
-      expect(result.stderr).toContain(`held by pid ${rows[0]!.pid} (held-by-a-test)`);
+      expect(result.stderr).toContain(`held by pid ${rows[0]!.pid} (lock-holder-probe)`);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(await other.query(`select to_regclass('events') as t`)).toEqual([{ t: null }]);
 

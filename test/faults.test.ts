@@ -20,12 +20,13 @@ describe('a database that is down', () => {
   it('at start: retried until MIGRATE_WAIT_TIMEOUT, then exit 4 naming host:port, never the password', async () => {
     const port = await TcpProxy.freePort();
     const started = Date.now();
-    const result = await runCli(['up'], { DATABASE_URL: proxyUrl(db.url, port), MIGRATE_WAIT_TIMEOUT: '2' });
+    const url = withUrl(proxyUrl(db.url, port), (u) => (u.password = 'Unseen-Pa55'));
+    const result = await runCli(['up'], { DATABASE_URL: url, MIGRATE_WAIT_TIMEOUT: '2' });
     expect(result.code).toBe(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     expect(result.stderr).toContain(`127.0.0.1:${port}/${db.name} did not accept connections within 2 s`);
     expect(result.stderr).toContain('ECONNREFUSED');
-    expect(result.stderr + result.stdout).not.toContain(new URL(db.url).password);
+    expect(result.stderr + result.stdout).not.toContain('Unseen-Pa55');
   });
 
   it('that comes up during the wait: proceeds', async () => {
@@ -85,7 +86,6 @@ describe('causes reported at once, not retried for a minute', () => {
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(result.stderr).not.toContain('wrong-Pa55word');
-      expect(result.stderr).not.toContain(new URL(db.url).password);
     });
   }
 });
