@@ -2,19 +2,22 @@
 // The command line: parse arguments, run one command, print its result, and turn
 // the outcome into an exit code. No SQL here; commands return results.
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { create } from './commands/create.ts';
 import { down, type DownTarget } from './commands/down.ts';
 import { current, history } from './commands/history.ts';
 import { COMMANDS, usage, type CommandName } from './commands/index.ts';
+import { lint, type LintResult } from './commands/lint.ts';
+import { formatPlan, plan } from './commands/plan.ts';
 import { repair } from './commands/repair.ts';
 import { stamp } from './commands/stamp.ts';
 import { status, type StatusResult } from './commands/status.ts';
 import { up } from './commands/up.ts';
 import { verify } from './commands/verify.ts';
 import { loadConfig, type Config } from './config.ts';
-import { exitCodeOf, MigrateError, UsageError } from './errors.ts';
+import { exitCodeOf, LintFindings, MigrateError, UsageError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { redact } from './redact.ts';
 import { withSession, type Session } from './session.ts';
@@ -64,6 +67,7 @@ async function run({ command, values, positionals }: Parsed, config: Config, log
     print(create(config.migrationsDir, positionals[0]!, kind).path);
     return 0;
   }
+  if (command === 'lint') return reportLint(await lint({ migrationsDir: config.migrationsDir }), values.json === true);
   const target = command === 'down' ? await downTarget(values, config) : undefined;
   const signals = new SignalWatch();
   const uninstall = signals.install();
@@ -77,8 +81,14 @@ async function run({ command, values, positionals }: Parsed, config: Config, log
 async function dispatch(session: Session, command: CommandName, values: Parsed['values'], positionals: string[], target?: DownTarget): Promise<number> {
   switch (command) {
     case 'up':
+      if (values['dry-run']) return dispatch(session, 'plan', values, positionals);
       await up(session, { allowOutOfOrder: values['allow-out-of-order'] === true });
       return 0;
+    case 'plan': {
+      const result = await plan(session);
+      print(values.json ? JSON.stringify(result, null, 2) : formatPlan(result));
+      return 0;
+    }
     case 'down':
       await down(session, target!);
       return 0;
@@ -107,7 +117,8 @@ async function dispatch(session: Session, command: CommandName, values: Parsed['
       return 0;
     }
     case 'create':
-      throw new Error('create needs no database'); // handled in run()
+    case 'lint':
+      throw new Error(`${command} needs no database`); // handled in run()
   }
 }
 
@@ -124,6 +135,23 @@ async function downTarget(values: Parsed['values'], config: Config): Promise<Dow
   const answer = await prompt.question(question).finally(() => prompt.close());
   if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('not confirmed; nothing was changed');
   return target;
+}
+
+function reportLint(result: LintResult, json: boolean): number {
+  const open = result.findings.filter((f) => f.accepted === undefined);
+  if (json) print(JSON.stringify(result, null, 2));
+  else {
+    const lines = result.findings.map((f) =>
+      [
+        `${relative(process.cwd(), f.file) || f.file}:${f.line}  ${f.rule}  ${f.message}${f.accepted !== undefined ? `  (accepted: ${f.accepted})` : ''}`,
+        ...(f.accepted === undefined ? [`  why: ${f.why}`, `  instead: ${f.fix}`] : []),
+      ].join('\n'),
+    );
+    lines.push(`${result.migrations} migrations linted: ${open.length} finding${open.length === 1 ? '' : 's'}, ${result.findings.length - open.length} accepted`);
+    print(lines.join('\n'));
+  }
+  if (open.length > 0) throw new LintFindings(`lint: ${open.length} finding${open.length === 1 ? '' : 's'} not accepted (accept one with a comment: -- lint-accept: <rule> <reason>)`);
+  return 0;
 }
 
 function formatStatus(result: StatusResult): string {

@@ -14,6 +14,8 @@ export class MigrateError extends Error {
 
 /** A migration failed; its transaction was rolled back (exit 1). */
 export class MigrationFailed extends MigrateError {}
+/** `lint` found dangerous operations not accepted in their file (exit 1). */
+export class LintFindings extends MigrateError {}
 /** Bad arguments (exit 2). */
 export class UsageError extends MigrateError {}
 /** Bad or missing settings, or an unreadable migrations directory (exit 3). */
@@ -50,7 +52,7 @@ export const EXIT_CODES = {
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof Interrupted) return EXIT_CODES[error.signal];
-  if (error instanceof MigrationFailed) return EXIT_CODES.MigrationFailed;
+  if (error instanceof MigrationFailed || error instanceof LintFindings) return EXIT_CODES.MigrationFailed;
   if (error instanceof UsageError) return EXIT_CODES.UsageError;
   if (error instanceof ConfigError) return EXIT_CODES.ConfigError;
   if (error instanceof DatabaseUnavailable) return EXIT_CODES.DatabaseUnavailable;

@@ -23,10 +23,10 @@ function spec(s: Omit<CommandSpec, 'flags'>): CommandSpec {
 
 export const COMMANDS = {
   up: spec({
-    usage: 'up [--allow-out-of-order]',
-    summary: 'apply pending migrations (the default command); adopts an existing schema by a verified baseline stamp',
+    usage: 'up [--allow-out-of-order] [--dry-run]',
+    summary: 'apply pending migrations (the default command); adopts an existing schema by a verified baseline stamp; --dry-run is plan',
     database: true,
-    options: { ...help, 'allow-out-of-order': { type: 'boolean' } },
+    options: { ...help, 'allow-out-of-order': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 0, max: 0 },
   }),
   down: spec({
@@ -77,6 +77,20 @@ export const COMMANDS = {
     database: true,
     options: { ...help },
     positionals: { min: 0, max: 1 },
+  }),
+  plan: spec({
+    usage: 'plan [--json]',
+    summary: 'the exact SQL up would run for each pending migration, in a transaction or not, and the table locks it takes; changes nothing',
+    database: true,
+    options: { ...help, json: { type: 'boolean' } },
+    positionals: { min: 0, max: 0 },
+  }),
+  lint: spec({
+    usage: 'lint [--json]',
+    summary: 'report dangerous operations in the migrations (real PostgreSQL parser); exit 1 on findings not accepted in the file',
+    database: false,
+    options: { ...help, json: { type: 'boolean' } },
+    positionals: { min: 0, max: 0 },
   }),
   create: spec({
     usage: 'create <name> [--sql | --no-transaction]',

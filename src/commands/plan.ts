@@ -1,0 +1,71 @@
+// `plan` (and `up --dry-run`): for each pending migration, the exact SQL `up`
+// would send, whether it runs in a transaction, and the table locks it takes.
+// Touches nothing: no lock, no table created, no row written — only reads.
+import { compare } from '../drift.ts';
+import { locksOf, type TableLock } from '../lock-modes.ts';
+import { renderMigrationSql } from '../migration-sql.ts';
+import type { Session } from '../session.ts';
+
+export interface PlannedStatement {
+  sql: string;
+  locks: (TableLock & { new_table: boolean })[];
+}
+
+export interface PlannedMigration {
+  name: string;
+  file: string;
+  transaction: boolean;
+  /** one entry per statement node-pg-migrate sends, in order */
+  steps: { sql: string; statements: PlannedStatement[] }[];
+}
+
+export interface PlanResult {
+  database: string;
+  ledger: string;
+  pending: PlannedMigration[];
+}
+
+export async function plan(session: Session): Promise<PlanResult> {
+  const { parse } = await import('libpg-query');
+  const drift = compare(session.files, (await session.tables.read(session.client)).applied);
+  const pending: PlannedMigration[] = [];
+  for (const file of drift.pending) {
+    // only a table this same migration creates is invisible to others while it runs
+    const created = new Set<string>();
+    const { statements, transaction } = await renderMigrationSql(file.path, 'up');
+    const steps = [];
+    for (const sql of statements) {
+      const parsed = sql.trim() === '' ? { stmts: [] } : await parse(sql);
+      steps.push({
+        sql,
+        statements: (parsed.stmts ?? []).map((raw) => {
+          const text = sql.slice(raw.stmt_location ?? 0, (raw.stmt_location ?? 0) + (raw.stmt_len || sql.length)).trim();
+          const locks = locksOf(raw.stmt!);
+          if ('CreateStmt' in raw.stmt!) for (const lock of locks) created.add(lock.table);
+          return { sql: text, locks: locks.map((lock) => ({ ...lock, new_table: created.has(lock.table) })) };
+        }),
+      });
+    }
+    pending.push({ name: file.name, file: file.path, transaction, steps });
+  }
+  return { database: session.config.database.display, ledger: `${session.tables.schema}.${session.tables.table}`, pending };
+}
+
+export function formatPlan(result: PlanResult): string {
+  if (result.pending.length === 0) return `nothing to apply on ${result.database}`;
+  const lines = [`${result.pending.length} pending migration${result.pending.length === 1 ? '' : 's'} on ${result.database}`];
+  for (const migration of result.pending) {
+    lines.push('', `== ${migration.name} (${migration.transaction ? 'in one transaction' : 'NOT in a transaction: each statement commits on its own'})`);
+    for (const step of migration.steps) {
+      for (const statement of step.statements) {
+        lines.push(statement.sql.endsWith(';') ? statement.sql : `${statement.sql};`);
+        for (const lock of statement.locks) {
+          const what = lock.index ? `index ${lock.table} and its table` : lock.table;
+          lines.push(`  -- locks ${what} in ${lock.mode} mode${lock.new_table ? ' (created by this migration: no one waits)' : ''}`);
+        }
+      }
+    }
+    lines.push(`-- then records ${migration.name} in ${result.ledger}`);
+  }
+  return lines.join('\n');
+}
