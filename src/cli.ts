@@ -29,10 +29,19 @@ const print = (text: string) => process.stdout.write(`${redact(text)}\n`);
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    if (argv[0] === '--version') return print(version()), 0;
-    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return print(usage()), 0;
+    if (argv[0] === '--version') {
+      print(version());
+      return 0;
+    }
+    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      print(usage());
+      return 0;
+    }
     const parsed = parse(argv);
-    if (parsed.values.help) return print(`usage: mnemolite-migrate ${COMMANDS[parsed.command].usage}\n\n${COMMANDS[parsed.command].summary}`), 0;
+    if (parsed.values.help) {
+      print(`usage: mnemolite-migrate ${COMMANDS[parsed.command].usage}\n\n${COMMANDS[parsed.command].summary}`);
+      return 0;
+    }
     const config = loadConfig();
     return await run(parsed, config, createLogger(config.log));
   } catch (error) {
