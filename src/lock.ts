@@ -24,14 +24,18 @@ export interface LockHolder {
   since: Date | null;
 }
 
-export async function acquireLock(
-  client: pg.Client,
-  key: bigint,
-  options: { timeoutMs: number; log: Logger; signals: SignalWatch },
-): Promise<() => Promise<void>> {
-  const { timeoutMs, log, signals } = options;
+export interface LockOptions {
+  timeoutMs: number;
+  log: Logger;
+  signals: SignalWatch;
+  /** Asked between polls: true when the lock is no longer needed (another runner did the work). */
+  done?: () => Promise<boolean>;
+}
+
+/** The release function, or undefined when `done` said the lock is no longer needed. */
+export async function acquireLock(client: pg.Client, key: bigint, options: LockOptions): Promise<(() => Promise<void>) | undefined> {
+  const { timeoutMs, log, signals, done } = options;
   const deadline = Date.now() + timeoutMs;
-  let reported = false;
   for (let attempt = 0; ; attempt++) {
     const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key.toString()]);
     if (rows[0]!.locked) {
@@ -40,17 +44,15 @@ export async function acquireLock(
       };
     }
     if (signals.received) throw new Interrupted(signals.received, `stopped by ${signals.received} while waiting for the migration lock`);
-    const holder = await lockHolder(client, key);
+    if (attempt > 0 && (await done?.())) return undefined;
     if (Date.now() >= deadline) {
       throw new LockTimeout(
-        `migration lock not acquired within ${timeoutMs / 1000} s (MIGRATE_LOCK_TIMEOUT); held by ${describeHolder(holder)}`,
+        `migration lock not acquired within ${timeoutMs / 1000} s (MIGRATE_LOCK_TIMEOUT); held by ${describeHolder(await lockHolder(client, key))}`,
       );
     }
-    if (!reported) {
-      log.info(`another runner holds the migration lock (${describeHolder(holder)}); waiting up to ${timeoutMs / 1000} s`);
-      reported = true;
-    }
-    await sleep(Math.min(backoff(attempt, 50, 1000), Math.max(0, deadline - Date.now())), signals.abortSignal);
+    if (attempt === 0) log.info(`another runner holds the migration lock (${describeHolder(await lockHolder(client, key))}); waiting up to ${timeoutMs / 1000} s`);
+    // short polls: a waiter should notice within a fraction of a second that the work is done
+    await sleep(Math.min(backoff(attempt, 25, 250), Math.max(0, deadline - Date.now())), signals.abortSignal);
   }
 }
 

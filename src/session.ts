@@ -21,8 +21,11 @@ export interface Session extends Context {
   pid: number;
   tables: LedgerTables;
   files: MigrationFile[];
-  /** Runs `work` holding the migration lock (waiting for it up to MIGRATE_LOCK_TIMEOUT). */
-  withLock<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding the migration lock (waiting for it up to MIGRATE_LOCK_TIMEOUT);
+   * while waiting, `unless` may end the wait with its own result (another runner did the work).
+   */
+  withLock<T>(work: () => Promise<T>, unless?: () => Promise<T | undefined>): Promise<T>;
   /** Whether the connection broke during the command. */
   connectionLost(): boolean;
   /** Cancels the statement our connection is running, from a second short connection. */
@@ -43,12 +46,15 @@ export async function withSession<T>(context: Context, work: (session: Session) 
     tables,
     files,
     connectionLost: database.lost,
-    async withLock(locked) {
+    async withLock(locked, unless) {
+      let early: Awaited<ReturnType<NonNullable<typeof unless>>>;
       const release = await acquireLock(database.client, lockKey(SCHEMA, context.config.migrationsTable), {
         timeoutMs: context.config.lockTimeoutMs,
         log: context.log,
         signals: context.signals,
+        done: unless && (async () => (early = await unless()) !== undefined),
       });
+      if (!release) return early!;
       try {
         return await locked();
       } finally {

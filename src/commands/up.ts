@@ -22,14 +22,18 @@ export interface UpResult {
 export async function up(session: Session, options: UpOptions): Promise<UpResult> {
   const { client, files, tables, log, config } = session;
   const head = files.at(-1)!.name;
-  // The usual case, with no lock: the directory listing, one query, done.
-  const first = compare(files, (await tables.read(client)).applied);
-  if (first.pending.length === 0 && first.unrecorded.length === 0) {
-    assertNoDrift(first);
+  // The usual case, with no lock: the directory listing, one query, done. Also
+  // asked while waiting for the lock, so waiters leave as soon as the holder is done.
+  const upToDate = async (): Promise<UpResult | undefined> => {
+    const drift = compare(files, (await tables.read(client)).applied);
+    if (drift.pending.length > 0 || drift.unrecorded.length > 0) return undefined;
+    assertNoDrift(drift);
     await checkVectorDimensions(client, config.embedding.dimension);
     log.info(`database is up to date at ${head}`);
     return { applied: [], stamped: [], backfilled: [], head };
-  }
+  };
+  const done = await upToDate();
+  if (done) return done;
 
   return session.withLock(async () => {
     const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
@@ -64,7 +68,7 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
     await checkVectorDimensions(client, config.embedding.dimension);
     log.info(result.applied.length > 0 ? `database is at ${head}` : `database is up to date at ${head}`);
     return result;
-  });
+  }, upToDate);
 }
 
 function refuseOutOfOrder(drift: Drift, options: UpOptions): void {
