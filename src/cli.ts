@@ -3,19 +3,11 @@
 // the outcome into an exit code. No SQL here; commands return results.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { create } from './commands/create.ts';
-import { down, type DownTarget } from './commands/down.ts';
-import { current, history } from './commands/history.ts';
+import type { DownTarget } from './commands/down.ts';
 import { COMMANDS, usage, type CommandName } from './commands/index.ts';
-import { lint, type LintResult } from './commands/lint.ts';
-import { formatPlan, plan } from './commands/plan.ts';
-import { repair } from './commands/repair.ts';
-import { stamp } from './commands/stamp.ts';
-import { status, type StatusResult } from './commands/status.ts';
-import { up } from './commands/up.ts';
-import { verify } from './commands/verify.ts';
+import type { LintResult } from './commands/lint.ts';
+import type { StatusResult } from './commands/status.ts';
 import { loadConfig, type Config } from './config.ts';
 import { exitCodeOf, LintFindings, MigrateError, UsageError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -23,6 +15,8 @@ import { redact } from './redact.ts';
 import { withSession, type Session } from './session.ts';
 import { SignalWatch } from './signals.ts';
 
+// Each command's module is imported when it runs: every container start pays
+// for `up` alone, not for the linter or the prompt of `down`.
 type Parsed = { command: CommandName; values: Record<string, string | boolean | undefined>; positionals: string[] };
 
 const print = (text: string) => process.stdout.write(`${redact(text)}\n`);
@@ -73,10 +67,14 @@ async function run({ command, values, positionals }: Parsed, config: Config, log
   if (command === 'create') {
     const kind = values.sql ? 'sql' : values['no-transaction'] ? 'no-transaction' : 'ts';
     if (values.sql && values['no-transaction']) throw new UsageError('--sql and --no-transaction do not go together: SQL migrations always run in a transaction');
+    const { create } = await import('./commands/create.ts');
     print(create(config.migrationsDir, positionals[0]!, kind).path);
     return 0;
   }
-  if (command === 'lint') return reportLint(await lint({ migrationsDir: config.migrationsDir }), values.json === true);
+  if (command === 'lint') {
+    const { lint } = await import('./commands/lint.ts');
+    return reportLint(await lint({ migrationsDir: config.migrationsDir }), values.json === true);
+  }
   const target = command === 'down' ? await downTarget(values, config) : undefined;
   const signals = new SignalWatch();
   const uninstall = signals.install();
@@ -89,38 +87,52 @@ async function run({ command, values, positionals }: Parsed, config: Config, log
 
 async function dispatch(session: Session, command: CommandName, values: Parsed['values'], positionals: string[], target?: DownTarget): Promise<number> {
   switch (command) {
-    case 'up':
+    case 'up': {
       if (values['dry-run']) return dispatch(session, 'plan', values, positionals);
+      const { up } = await import('./commands/up.ts');
       await up(session, { allowOutOfOrder: values['allow-out-of-order'] === true });
       return 0;
+    }
     case 'plan': {
+      const { formatPlan, plan } = await import('./commands/plan.ts');
       const result = await plan(session);
       print(values.json ? JSON.stringify(result, null, 2) : formatPlan(result));
       return 0;
     }
-    case 'down':
+    case 'down': {
+      const { down } = await import('./commands/down.ts');
       await down(session, target!);
       return 0;
+    }
     case 'status': {
+      const { status } = await import('./commands/status.ts');
       const result = await status(session);
       print(values.json ? JSON.stringify(result, null, 2) : formatStatus(result));
       return 0;
     }
-    case 'current':
+    case 'current': {
+      const { current } = await import('./commands/history.ts');
       print((await current(session))?.name ?? '(no migration applied)');
       return 0;
+    }
     case 'history': {
+      const { history } = await import('./commands/history.ts');
       const entries = await history(session);
       print(values.json ? JSON.stringify(entries, null, 2) : entries.map((e) => `${e.run_on}  ${e.name}`).join('\n') || '(no migration applied)');
       return 0;
     }
-    case 'stamp':
+    case 'stamp': {
+      const { stamp } = await import('./commands/stamp.ts');
       await stamp(session, positionals[0]!);
       return 0;
-    case 'verify':
+    }
+    case 'verify': {
+      const { verify } = await import('./commands/verify.ts');
       print(`ok: database is at ${(await verify(session)).head}`);
       return 0;
+    }
     case 'repair': {
+      const { repair } = await import('./commands/repair.ts');
       const { accepted } = await repair(session, positionals[0]);
       print(accepted.length > 0 ? `accepted: ${accepted.join(', ')}` : 'nothing to repair');
       return 0;
@@ -140,6 +152,7 @@ async function downTarget(values: Parsed['values'], config: Config): Promise<Dow
   if (values.yes) return target;
   if (!process.stdin.isTTY) throw new UsageError('down changes the schema: pass --yes to confirm when stdin is not a terminal');
   const question = `Revert ${to !== undefined ? `every migration after ${to}` : `the newest ${count} migration(s)`} on ${config.database.display}? [y/N] `;
+  const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await prompt.question(question).finally(() => prompt.close());
   if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('not confirmed; nothing was changed');

@@ -45,9 +45,10 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
     client.on('end', () => (lost = true));
     try {
       await client.connect();
-      const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-      log.debug(`connected to ${display}`);
-      return { client, pid: rows[0]!.pid, lost: () => lost, close: () => client.end().catch(() => undefined) };
+      // the server sent its pid at start-up (BackendKeyData); no query needed
+      const pid = (client as unknown as { processID: number }).processID;
+      log.debug(`connected to ${display} (server pid ${pid})`);
+      return { client, pid, lost: () => lost, close: () => client.end().catch(() => undefined) };
     } catch (error) {
       await client.end().catch(() => undefined);
       const cause = describe(error, settings.ssl !== false && settings.ssl !== undefined);
