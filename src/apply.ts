@@ -38,6 +38,20 @@ const DDL_ATTEMPTS = 3;
 
 /** Returns the names of the migrations run, in the order they ran. */
 export async function applyMigrations(session: Session, request: ApplyRequest): Promise<string[]> {
+  // Commits need not wait for the disk one by one: the synchronous commit at the
+  // end flushes the WAL of all of them before we report anything, and a crash
+  // before that loses whole migrations, ledger rows included, which the next
+  // run applies again.
+  await session.client.query('set synchronous_commit = off');
+  try {
+    return await applyWithRetries(session, request);
+  } finally {
+    // an xid makes this a real commit, which waits for the WAL up to here
+    await session.client.query('set synchronous_commit = on; select pg_current_xact_id()').catch(() => undefined);
+  }
+}
+
+async function applyWithRetries(session: Session, request: ApplyRequest): Promise<string[]> {
   const done: string[] = [];
   for (let attempt = 1; ; attempt++) {
     try {

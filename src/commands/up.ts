@@ -1,6 +1,4 @@
 // `up`: bring the database to the newest migration on disk.
-import { planAdoption } from '../adoption.ts';
-import { applyMigrations } from '../apply.ts';
 import { assertNoDrift, compare, type Drift } from '../drift.ts';
 import { SchemaMismatch } from '../errors.ts';
 import { invalidIndexes } from '../invalid-indexes.ts';
@@ -36,6 +34,8 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
   if (done) return done;
 
   return session.withLock(async () => {
+    // only now that there is work: the modules that do it
+    const [{ planAdoption }, { applyMigrations }] = await Promise.all([import('../adoption.ts'), import('../apply.ts')]);
     const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
     let ledger = await tables.read(client); // again: another runner may have finished while we waited
     if (ledger.applied.length === 0) {
