@@ -1,7 +1,8 @@
 // Where a process spends its time, from a V8 CPU profile (`node --cpu-prof`):
 // sampled time by the package (or our own module) that is on the stack, when
 // module loading ends, and the waits on the network between JavaScript bursts.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface CallFrame {
   functionName: string;
@@ -29,11 +30,12 @@ export interface ProfileSummary {
   modulesLoadedAtMs: number | null;
   /** sampled ms per owner (see ownerOf), largest first */
   byOwner: { owner: string; ms: number; beforeMain: number }[];
-  /** idle stretches of at least 1 ms, with what ran just before */
+  /** idle stretches of at least 1 ms, with the last code of ours that ran before */
   waits: { atMs: number; ms: number; after: string }[];
 }
 
-const PROJECT = /\/(dist|src|bench)\/([^/]+\/)?[^/]+\.[jt]s$/;
+const PROJECT = /\/(dist|src)\/([^/]+\/)?[^/]+\.[jt]s$/;
+const ours = (url: string) => PROJECT.test(url) && !url.includes('/node_modules/');
 
 // Who a sample's time belongs to: the outermost node_modules package on the
 // stack (what our code imported or called), else our own module, else Node.
@@ -48,8 +50,8 @@ function ownerOf(stack: CallFrame[]): string {
     if (pkg) return `package ${pkg[1]}`;
   }
   for (let i = stack.length - 1; i >= 0; i--) {
-    const own = PROJECT.exec(stack[i]!.url);
-    if (own) return stack[i]!.url.slice(stack[i]!.url.lastIndexOf(`/${own[1]}/`) + 1);
+    const url = stack[i]!.url;
+    if (ours(url)) return url.slice(url.lastIndexOf(`/${PROJECT.exec(url)![1]}/`) + 1);
   }
   if (stack.some((f) => /modules\/(esm|cjs)|module_job|translators/.test(f.url))) return 'node: module loading (resolve, read, link)';
   return 'node: other built-ins';
@@ -92,7 +94,8 @@ export function summarizeProfile(path: string): ProfileSummary {
       if (at - idleStart >= 1) waits.push({ atMs: idleStart, ms: at - idleStart, after: previous });
       idleStart = -1;
     }
-    if (!idle) previous = describeFrame(stack);
+    const own = innermostOwn(stack);
+    if (!idle && own) previous = own;
   }
   return {
     totalMs: (profile.endTime - profile.startTime) / 1000,
@@ -102,12 +105,30 @@ export function summarizeProfile(path: string): ProfileSummary {
   };
 }
 
-// The innermost frame of ours or of a package, to say what a wait followed.
-function describeFrame(stack: CallFrame[]): string {
+// The innermost frame of our own code on a stack, if any.
+function innermostOwn(stack: CallFrame[]): string | undefined {
   for (let i = stack.length - 1; i >= 0; i--) {
     const frame = stack[i]!;
-    if (PROJECT.test(frame.url)) return `${frame.functionName || '(top level)'} (${frame.url.replace(/^.*\/(dist|src|bench)\//, '$1/')}:${frame.lineNumber + 1})`;
+    if (ours(frame.url)) return `${frame.functionName || '(top level)'} (${frame.url.replace(/^.*\/(dist|src)\//, '$1/')}:${frame.lineNumber + 1})`;
   }
-  const leaf = stack[stack.length - 1];
-  return leaf ? `${leaf.functionName || '(anonymous)'} ${leaf.url.replace(/^.*node_modules\//, '')}` : '?';
+  return undefined;
+}
+
+export type ProfiledRun = ProfileSummary & { path: string; profiles: number };
+
+export const PROFILE_FLAGS = (dir: string) => ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '250'];
+
+/**
+ * Runs `runOnce` (which starts one process with the given extra Node flags) `count`
+ * times with the profiler on, and returns the summary of the profile whose length is the median.
+ */
+export async function profileMedian(dir: string, count: number, runOnce: (nodeFlags: string[]) => Promise<void>): Promise<ProfiledRun> {
+  rmSync(dir, { recursive: true, force: true });
+  for (let i = 0; i < count; i++) await runOnce(PROFILE_FLAGS(dir));
+  const summaries = readdirSync(dir)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .map((file) => ({ path: join(dir, file), ...summarizeProfile(join(dir, file)) }))
+    .sort((a, b) => a.totalMs - b.totalMs);
+  if (summaries.length === 0) throw new Error(`no CPU profile written to ${dir}`);
+  return { ...summaries[Math.floor(summaries.length / 2)]!, profiles: summaries.length };
 }

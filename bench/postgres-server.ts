@@ -69,7 +69,7 @@ async function connectTo(admin: URL, where: string, remove: () => void): Promise
     }
   };
   const adminDb = admin.pathname.slice(1) || 'postgres';
-  const [{ version }] = (await adminQuery<{ version: string }>(adminDb, 'show server_version')) as [{ version: string }];
+  const [{ version }] = (await adminQuery<{ version: string }>(adminDb, `select current_setting('server_version') as version`)) as [{ version: string }];
   const vector = await adminQuery<{ v: string }>(adminDb, `select default_version as v from pg_available_extensions where name = 'vector'`);
   const quoted = (name: string) => {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);

@@ -1,6 +1,7 @@
 // The measurements of issue 5, each on databases of its own, tools alternating
 // round by round (the starting tool rotates) so that drift in the machine's
 // load spreads over all of them.
+import { profileMedian, type ProfiledRun } from './cpu-profile.ts';
 import { generateMigrations } from './generate-migrations.ts';
 import { measure, measureGroup, type Measurement } from './measure.ts';
 import type { PostgresServer } from './postgres-server.ts';
@@ -18,11 +19,15 @@ export interface NoopResult {
 
 export interface ApplyResult {
   n: number;
-  tools: Record<'ours' | 'npm', Samples>;
+  tools: Record<'ours' | 'npm' | 'npm-per-migration', Samples>;
+  /** CPU profile of our `up` from empty, when asked for */
+  profile?: ProfiledRun;
 }
 
 export interface GroupRound {
   wallMs: number;
+  /** when the first runner exited (for a lock holder: when the migrations were done) */
+  firstExitMs: number;
   exitedZero: number;
   /** the largest peak RSS among the group */
   maxRssKiB: number | null;
@@ -40,6 +45,8 @@ export interface ConcurrentResult {
   tools: Record<ConcurrentTool, { alone: Samples; groups: GroupRound[] }>;
   /** `runners` × `node -e 0` started together: what starting that many Node processes costs here */
   floor: GroupRound[];
+  /** `runners` × our no-op `up` started together on the database the group left at head: starting them, without waiting for a lock */
+  noopGroup: GroupRound[];
 }
 
 export interface Context {
@@ -47,6 +54,8 @@ export interface Context {
   /** scratch directory for generated migrations */
   work: string;
   runs: number;
+  /** CPU profiles per profiled command (the median one is reported) */
+  profiles: number;
   progress(line: string): void;
 }
 
@@ -92,24 +101,35 @@ export async function noopAtHead(context: Context, n: number): Promise<NoopResul
   return { n, tools };
 }
 
-/** (2): every migration applied from an empty database, a fresh database per run. */
-export async function applyAll(context: Context, n: number): Promise<ApplyResult> {
+/**
+ * (2): every migration applied from an empty database, a fresh database per run.
+ * node-pg-migrate's CLI applies them all in one transaction by default; it is
+ * also measured with one transaction per migration, as this runner applies them.
+ */
+export async function applyAll(context: Context, n: number, options: { profile?: boolean } = {}): Promise<ApplyResult> {
   const { server, runs } = context;
   const dir = generateMigrations(`${context.work}/apply-${n}`, n);
-  const tools = { ours: empty(), npm: empty() };
-  const order: (keyof ApplyResult['tools'])[] = ['ours', 'npm'];
+  const tools = { ours: empty(), npm: empty(), 'npm-per-migration': empty() };
+  const order: (keyof ApplyResult['tools'])[] = ['ours', 'npm', 'npm-per-migration'];
+  const once = async (tool: keyof ApplyResult['tools'], nodeFlags: string[] = []) => {
+    const database = `bench_apply_${n}_${tool.replaceAll('-', '_')}`;
+    const url = await server.createDatabase(database);
+    const run = mustSucceed(tool, `apply all N=${n}`, await measure(commandFor(tool, url, dir, nodeFlags)));
+    const applied = await appliedCount(server, database);
+    if (applied !== n) throw new Error(`${TOOL_LABELS[tool]} (apply all N=${n}) exited 0 but recorded ${applied} of ${n} migrations`);
+    await server.dropDatabase(database);
+    return run;
+  };
+  context.progress(`apply all from empty, N=${n}: warm-up`);
+  for (const tool of order) await once(tool); // the server's WAL and caches, not measured
   for (let round = 0; round < runs; round++) {
     context.progress(`apply all from empty, N=${n}: round ${round + 1}/${runs}`);
-    for (const tool of rotate(order, round)) {
-      const database = `bench_apply_${n}_${tool.replace('-', '_')}`;
-      const url = await server.createDatabase(database);
-      record(tools[tool], mustSucceed(tool, `apply all N=${n}`, await measure(commandFor(tool, url, dir))));
-      const applied = await appliedCount(server, database);
-      if (applied !== n) throw new Error(`${TOOL_LABELS[tool]} (apply all N=${n}) exited 0 but recorded ${applied} of ${n} migrations`);
-      await server.dropDatabase(database);
-    }
+    for (const tool of rotate(order, round)) record(tools[tool], await once(tool));
   }
-  return { n, tools };
+  if (!options.profile) return { n, tools };
+  context.progress(`apply all from empty, N=${n}: ${context.profiles} CPU profile(s)`);
+  const profile = await profileMedian(`${context.work}/cpu-profiles/apply-${n}`, context.profiles, async (flags) => void (await once('ours', flags)));
+  return { n, tools, profile };
 }
 
 /** (3): `runners` copies started together on an empty database, and one alone on another, per round. */
@@ -119,21 +139,26 @@ export async function concurrentRunners(context: Context, n: number, runners: nu
   const order: ConcurrentTool[] = ['ours', 'npm', 'npm-wait'];
   const tools = { ours: { alone: empty(), groups: [] as GroupRound[] }, npm: { alone: empty(), groups: [] as GroupRound[] }, 'npm-wait': { alone: empty(), groups: [] as GroupRound[] } };
   const floor: GroupRound[] = [];
+  const noopGroup: GroupRound[] = [];
   for (let round = 0; round < runs; round++) {
     context.progress(`${runners} runners at once, N=${n}: round ${round + 1}/${runs}`);
     for (const tool of rotate(order, round)) {
-      const database = `bench_concurrent_${tool.replace('-', '_')}`;
+      const database = `bench_concurrent_${tool.replaceAll('-', '_')}`;
       let url = await server.createDatabase(database);
       record(tools[tool].alone, mustSucceed(tool, `one runner alone N=${n}`, await measure(commandFor(tool, url, dir))));
       url = await server.createDatabase(database);
       const group = await measureGroup(Array.from({ length: runners }, () => commandFor(tool, url, dir)));
       tools[tool].groups.push(summarizeGroup(group, (await appliedCount(server, database)) === n));
+      if (tool === 'ours') {
+        const again = await measureGroup(Array.from({ length: runners }, () => commandFor('ours', url, dir)));
+        noopGroup.push(summarizeGroup(again, (await appliedCount(server, database)) === n));
+      }
       await server.dropDatabase(database);
     }
     const nodes = await measureGroup(Array.from({ length: runners }, () => commandFor('node', '', dir)));
     floor.push(summarizeGroup(nodes, true));
   }
-  return { n, runners, tools, floor };
+  return { n, runners, tools, floor, noopGroup };
 }
 
 function summarizeGroup(group: { wallMs: number; runs: Measurement[] }, atHead: boolean): GroupRound {
@@ -141,11 +166,16 @@ function summarizeGroup(group: { wallMs: number; runs: Measurement[] }, atHead: 
   const rss = group.runs.map((run) => run.peakRssKiB).filter((kib): kib is number => kib !== null);
   return {
     wallMs: group.wallMs,
+    firstExitMs: Math.min(...group.runs.map((run) => run.wallMs)),
     exitedZero: group.runs.filter((run) => run.code === 0).length,
     maxRssKiB: rss.length > 0 ? Math.max(...rss) : null,
     atHead,
-    ...(failed && { failure: `exit ${failed.code}: ${lastLines(failed.output, 3)}` }),
+    ...(failed && { failure: `exit ${failed.code}: ${errorLine(failed.output)}` }),
   };
 }
 
-const lastLines = (text: string, count: number) => text.trim().split('\n').slice(-count).join(' / ').slice(0, 300);
+// The line that says what went wrong, rather than the stack under it.
+function errorLine(output: string): string {
+  const lines = output.trim().split('\n').map((line) => line.trim());
+  return (lines.find((line) => /\berror\b/i.test(line) && !line.startsWith('at ')) ?? lines.at(-1) ?? '(no output)').slice(0, 300);
+}

@@ -2,13 +2,13 @@
 // the CLI (`--version`: no settings, no database), the whole no-op; what each
 // package the no-op path imports costs on its own; and a CPU profile
 // (`node --cpu-prof dist/cli.js up`) summarized by who is on the stack.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { summarizeProfile, type ProfileSummary } from './cpu-profile.ts';
+import { profileMedian, type ProfiledRun } from './cpu-profile.ts';
 import { generateMigrations } from './generate-migrations.ts';
 import { measure, type Command, type Measurement } from './measure.ts';
-import { commandFor, importOnly, ourCli } from './tools.ts';
+import { commandFor, importOnly, ourCli, pgRoundTrip } from './tools.ts';
 import type { Context, Samples } from './scenarios.ts';
 
 export interface Breakdown {
@@ -17,11 +17,12 @@ export interface Breakdown {
   /** per package: median wall and peak RSS of importing it alone, and of `node -e 0` measured alongside */
   imports: { specifier: string; samples: Samples }[];
   importFloor: Samples;
-  profile: ProfileSummary & { path: string; profiles: number };
+  /** every one of those packages imported together, without any module of ours */
+  importAll: Samples;
+  profile: ProfiledRun;
 }
 
 const HOOK = fileURLToPath(new URL('./record-imports-hook.ts', import.meta.url));
-const PROFILES = 3;
 
 export async function startupBreakdown(context: Context, n: number): Promise<Breakdown> {
   const { server, runs, work } = context;
@@ -40,15 +41,18 @@ export async function startupBreakdown(context: Context, n: number): Promise<Bre
   const phases: { label: string; command: Command }[] = [
     { label: '`node -e 0`', command: commandFor('node', url, dir) },
     { label: '`node dist/cli.js --version` (Node + loading every module of the CLI; no settings, no database)', command: ourCli(['--version'], url, dir) },
+    { label: 'reference: import `pg`, connect, `select 1`, disconnect (the least a runner built on pg does)', command: pgRoundTrip(url) },
     { label: `\`node dist/cli.js up\` at head, N=${n}`, command: commandFor('ours', url, dir) },
   ];
   const phaseSamples = phases.map(() => ({ wallMs: [], rssKiB: [] }) as Samples);
   const importSamples = specifiers.map(() => ({ wallMs: [], rssKiB: [] }) as Samples);
   const importFloor: Samples = { wallMs: [], rssKiB: [] };
+  const importAll: Samples = { wallMs: [], rssKiB: [] };
   const jobs: { command: Command; samples: Samples }[] = [
     ...phases.map((phase, i) => ({ command: phase.command, samples: phaseSamples[i]! })),
     ...specifiers.map((specifier, i) => ({ command: importOnly(specifier), samples: importSamples[i]! })),
     { command: importOnly('node:os'), samples: importFloor },
+    { command: importOnly(...specifiers), samples: importAll },
   ];
   for (const job of jobs) ok(await measure(job.command), 'warm-up');
   for (let round = 0; round < runs; round++) {
@@ -61,16 +65,10 @@ export async function startupBreakdown(context: Context, n: number): Promise<Bre
     }
   }
 
-  // profiles: keep the one whose length is the median
-  context.progress(`no-op breakdown: ${PROFILES} CPU profiles`);
-  const profileDir = `${work}/cpu-profiles`;
-  rmSync(profileDir, { recursive: true, force: true });
-  for (let i = 0; i < PROFILES; i++) ok(await measure(commandFor('ours', url, dir, ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '250'])), 'profile');
-  const summaries = readdirSync(profileDir)
-    .filter((file) => file.endsWith('.cpuprofile'))
-    .map((file) => ({ path: `${profileDir}/${file}`, ...summarizeProfile(`${profileDir}/${file}`) }))
-    .sort((a, b) => a.totalMs - b.totalMs);
-  const profile = { ...summaries[Math.floor(summaries.length / 2)]!, profiles: summaries.length };
+  context.progress(`no-op breakdown: ${context.profiles} CPU profile(s)`);
+  const profile = await profileMedian(`${work}/cpu-profiles/noop-${n}`, context.profiles, async (flags) => {
+    ok(await measure(commandFor('ours', url, dir, flags)), 'profile');
+  });
 
   await server.dropDatabase(database);
   return {
@@ -78,6 +76,7 @@ export async function startupBreakdown(context: Context, n: number): Promise<Bre
     phases: phases.map((phase, i) => ({ label: phase.label, samples: phaseSamples[i]! })),
     imports: specifiers.map((specifier, i) => ({ specifier, samples: importSamples[i]! })),
     importFloor,
+    importAll,
     profile,
   };
 }
