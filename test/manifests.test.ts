@@ -90,7 +90,28 @@ describe('Kubernetes manifests', () => {
   });
 });
 
-describe('compose.yaml and the README snippet', () => {
+/** The YAML between the compose-snippet markers of a Markdown file. */
+function composeSnippet(markdown: string): string | undefined {
+  return /<!-- compose-snippet:start -->\s*```yaml\n([\s\S]*?)```\s*<!-- compose-snippet:end -->/.exec(markdown)?.[1];
+}
+
+/** Every `docker run … mnemolite-migrate:<tag> args` line of a Markdown file: its -e names and its arguments. */
+function dockerRuns(markdown: string): { line: string; env: string[]; args: string[] }[] {
+  return markdown
+    .replace(/\\\n\s*/g, ' ') // shell line continuations
+    .split('\n')
+    .filter((line) => /^\s*docker run /.test(line))
+    .map((line) => {
+      const words = line.replace(/\s+#.*$/, '').trim().split(/\s+/);
+      const image = words.findIndex((w) => w.startsWith('mnemolite-migrate:'));
+      const env = words.flatMap((w, i) => (words[i - 1] === '-e' || words[i - 1] === '--env' ? [w.split('=')[0]!] : []));
+      return { line, env, args: image < 0 ? ['<no mnemolite-migrate image>'] : words.slice(image + 1) };
+    });
+}
+
+const SNIPPET_FILES = ['docs/delivery-readme-snippet.md', 'README.md'];
+
+describe('compose.yaml, .env.example and the README snippet', () => {
   it('give migrate only settings it accepts, gate the API on its success, and keep it one-shot', () => {
     const compose = parseYaml(read('compose.yaml'));
     const migrate = compose.services.migrate;
@@ -98,15 +119,46 @@ describe('compose.yaml and the README snippet', () => {
     expect(checkInvocation('compose.yaml/migrate', command, Object.keys(migrate.environment))).toEqual([]);
     expect(migrate.depends_on.db.condition).toBe('service_healthy');
     expect(migrate.restart).toBe('no');
+    expect(migrate.read_only).toBe(true);
+    expect(migrate.build).toMatchObject({ dockerfile: 'Dockerfile.migrate', args: { NODE_IMAGE: '${NODE_IMAGE:-node:24-bookworm-slim}' } });
     expect(compose.services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
     expect(compose.services.api.profiles).toEqual(['api']);
+    expect(compose.services.db.image).toBe('${DB_IMAGE:-pgvector/pgvector:pg18}');
     expect(compose.services.db.healthcheck.test.join(' ')).toContain('pg_isready -h 127.0.0.1');
+    expect(compose.services.db.volumes).toContainEqual(expect.stringMatching(/^pgdata:\/var\/lib\/postgresql(\s|$)/));
+  });
 
-    const readme = read('README.md');
-    const snippet = /<!-- compose-snippet:start -->\s*```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
-    const fromReadme = parseYaml(snippet).services;
-    expect(checkInvocation('README/migrate', [], Object.keys(fromReadme.migrate.environment))).toEqual([]);
-    expect(fromReadme.api.depends_on.migrate.condition).toBe('service_completed_successfully');
-    expect(fromReadme.migrate.depends_on.db.condition).toBe('service_healthy');
+  it('.env.example sets only variables compose.yaml reads', () => {
+    const compose = read('compose.yaml');
+    const names = [...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
+    expect(names).toEqual(expect.arrayContaining(['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB']));
+    expect(names.filter((name) => !compose.includes(`\${${name}:-`) && !compose.includes(`\${${name}}`))).toEqual([]);
+  });
+
+  it.each(SNIPPET_FILES)('%s: the compose snippet and docker run lines use only what the CLI accepts', (file) => {
+    const markdown = read(file);
+    const snippet = composeSnippet(markdown);
+    if (file === 'docs/delivery-readme-snippet.md') expect(snippet, file).toBeDefined();
+    if (snippet !== undefined) {
+      const services = parseYaml(snippet).services;
+      expect(checkInvocation(`${file}/migrate`, services.migrate.command ?? [], Object.keys(services.migrate.environment))).toEqual([]);
+      expect(services.migrate.depends_on.db.condition).toBe('service_healthy');
+      expect(services.migrate.restart).toBe('no');
+      expect(services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
+    }
+    const runs = dockerRuns(markdown);
+    if (file === 'docs/delivery-readme-snippet.md') expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs.flatMap(({ line, env, args }) => checkInvocation(`${file}: ${line.trim()}`, args, env))).toEqual([]);
+  });
+
+  it('the Markdown checks catch a wrong flag or variable', () => {
+    const runs = dockerRuns('docker run --rm -e POSTGRES_PASWORD mnemolite-migrate:local down --to x --yess   # a comment');
+    expect(runs).toEqual([{ line: expect.any(String), env: ['POSTGRES_PASWORD'], args: ['down', '--to', 'x', '--yess'] }]);
+    expect(checkInvocation('x', runs[0]!.args, runs[0]!.env)).toEqual([
+      'x: --to x is not a shipped migration',
+      'x: down has no flag --yess',
+      'x: unknown setting POSTGRES_PASWORD',
+    ]);
+    expect(composeSnippet('<!-- compose-snippet:start -->\n```yaml\nservices: {}\n```\n<!-- compose-snippet:end -->')).toBe('services: {}\n');
   });
 });

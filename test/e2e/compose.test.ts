@@ -1,20 +1,24 @@
-// `docker compose up` as users run it, with the image built from Dockerfile.migrate.
+// `docker compose up` as users run it, with the image built from Dockerfile.migrate
+// and the database image of DB_IMAGE (official pgvector/pgvector:pg18 by default).
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, ComposeProject, mountableMigrations, NODE_IMAGE, overrideFile, sh } from '../support/docker.ts';
-import { HEAD } from '../support/migrations-dir.ts';
+import {
+  BASELINE, buildImage, ComposeProject, HEAD, MIGRATIONS, mountableMigrations, NODE_IMAGE, overrideFile, removeTemporaryFiles, sh,
+} from '../support/docker.ts';
 
 const E2E = { timeout: 300_000 };
 const projects: ComposeProject[] = [];
 const project = (overrides: string[] = []) => {
-  const p = new ComposeProject(overrides);
+  const p = new ComposeProject(overrides, 'compose');
   projects.push(p);
   return p;
 };
 
 beforeAll(buildImage, 600_000);
 afterAll(async () => {
-  await Promise.all(projects.map((p) => p.down()));
+  const downs = await Promise.all(projects.map((p) => p.down()));
+  removeTemporaryFiles();
+  for (const down of downs) if (down.code !== 0) throw new Error(`compose down failed: ${down.stderr}`);
 }, 120_000);
 
 describe('docker compose up', () => {
@@ -22,29 +26,42 @@ describe('docker compose up', () => {
     const stack = project();
     const up = await stack.run('up', '-d');
     expect(up.code, up.stderr).toBe(0);
+    const first = await stack.containerId('migrate');
     expect(await stack.exitCode('migrate')).toBe(0);
-    expect(await stack.psql('select name from pgmigrations order by id desc limit 1')).toBe(HEAD);
+    expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
     expect(await stack.psql(`select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'events'::regclass and attname = 'embedding'`)).toBe('vector(768)');
+    expect(await stack.psql(`select to_regclass('code_chunks') is not null`)).toBe('t');
+    // the API service is behind a profile: plain `up` does not create it
+    expect((await stack.run('ps', '-aq', 'api')).stdout.trim()).toBe('');
 
-    const again = await stack.run('run', '--rm', 'migrate');
-    expect(again.code).toBe(0);
-    expect(again.stderr).toContain(`database is up to date at ${HEAD}`);
-    expect(await stack.psql('select count(*) from pgmigrations')).toBe('4');
+    // again, as after a redeploy: a fresh migrate container against the migrated database
+    expect((await stack.run('rm', '-fsv', 'migrate')).code).toBe(0);
+    const again = await stack.run('up', '-d');
+    expect(again.code, again.stderr).toBe(0);
+    expect(await stack.containerId('migrate')).not.toBe(first);
+    expect(await stack.exitCode('migrate')).toBe(0);
+    expect((await stack.run('logs', 'migrate')).stdout).toContain(`database is up to date at ${HEAD}`);
+    expect(await stack.psql('select count(*) from pgmigrations')).toBe(String(MIGRATIONS.length));
   });
 
   it('adopts a database created by init scripts (as MnemoLite did) by a verified stamp, keeping rows', E2E, async () => {
     const legacy = fileURLToPath(new URL('../fixtures/legacy-init', import.meta.url));
     const stack = project([overrideFile(`services:\n  db:\n    volumes:\n      - ${legacy}:/docker-entrypoint-initdb.d:ro\n`)]);
-    expect((await stack.run('up', '-d')).code).toBe(0);
+    const up = await stack.run('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
     expect(await stack.exitCode('migrate')).toBe(0);
     const logs = (await stack.run('logs', 'migrate')).stdout;
-    expect(logs).toContain('stamped 20251001000000000_baseline without running it');
-    expect(await stack.psql('select count(*) from events')).toBe('25');
+    expect(logs).toContain(`stamped ${BASELINE} without running it`);
+    expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
+    // the legacy rows survive, embeddings included
+    expect(await stack.psql(`select count(*), count(embedding), min(metadata->>'source') from events`)).toBe('25|25|legacy');
+    expect(await stack.psql('select count(*) from nodes')).toBe('1');
+    expect(await stack.psql('select count(*) from edges')).toBe('1');
     expect(await stack.psql(`select to_regclass('code_chunks') is not null`)).toBe('t');
   });
 
   it('a broken migration: migrate exits 1, the dependent service never starts, and up reports failure', E2E, async () => {
-    const dir = mountableMigrations({ '20260101000000000_broken.sql': '-- Up Migration\ncreate table half_done (id int);\nselect * from no_such_table;\n' });
+    const dir = mountableMigrations('20990101000000000_broken.sql');
     const stack = project([
       overrideFile(
         [
@@ -60,15 +77,19 @@ describe('docker compose up', () => {
         ].join('\n'),
       ),
     ]);
+    // `up --exit-code-from` would report success for a one-shot service; `up -d` itself must fail
     const up = await stack.run('up', '-d');
     expect(up.code).not.toBe(0);
+    expect(up.stderr).toMatch(/migrate.*didn't complete successfully: exit 1/);
     expect(await stack.exitCode('migrate')).toBe(1);
     const dependent = await stack.containerId('dependent');
-    const { stdout: started } = await sh('docker', ['inspect', '-f', '{{.State.StartedAt}}', dependent]);
-    expect(started.trim()).toBe('0001-01-01T00:00:00Z');
+    const { stdout: state } = await sh('docker', ['inspect', '-f', '{{.State.Status}} {{.State.StartedAt}}', dependent]);
+    expect(state.trim()).toBe('created 0001-01-01T00:00:00Z');
     const logs = (await stack.run('logs', 'migrate')).stdout;
-    expect(logs).toContain('migration 20260101000000000_broken failed and was rolled back');
-    expect(logs).toContain('postgres: relation "no_such_table" does not exist');
+    expect(logs).toContain('migration 20990101000000000_broken failed and was rolled back');
+    expect(logs).toContain('relation "no_such_table" does not exist');
+    // everything before it applied, nothing of it left behind
+    expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
     expect(await stack.psql(`select to_regclass('half_done') is null`)).toBe('t');
   });
 });

@@ -1,9 +1,9 @@
 // The docker CLI from tests: the image built from Dockerfile.migrate, compose
 // projects of our compose.yaml, and one-off containers on their network.
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SHIPPED_MIGRATIONS } from './cli.ts';
 
@@ -11,6 +11,18 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const IMAGE = 'mnemolite-migrate:e2e';
 export const NODE_IMAGE = process.env.NODE_IMAGE ?? 'node:24-bookworm-slim';
 export const DB_IMAGE = process.env.DB_IMAGE ?? 'pgvector/pgvector:pg18';
+export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+/** The shipped migrations by name, in order, read from the directory itself (not through the CLI's code). */
+export const MIGRATIONS = readdirSync(SHIPPED_MIGRATIONS)
+  .filter((file) => /\.(sql|js|ts|cjs|mjs)$/.test(file) && !file.endsWith('.d.ts'))
+  .sort()
+  .map((file) => file.replace(/\.[^.]+$/, ''));
+export const BASELINE = MIGRATIONS[0]!;
+export const HEAD = MIGRATIONS.at(-1)!;
+
+/** Test migrations used by the container tests (test/fixtures/e2e), by name. */
+export const FIXTURE = (file: string) => fileURLToPath(new URL(`../fixtures/e2e/${file}`, import.meta.url));
 
 export interface Run {
   code: number;
@@ -21,20 +33,38 @@ export interface Run {
 export function sh(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      const code = error ? (error as { code?: unknown }).code : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
   });
 }
 
-/** Builds the image once per run (later calls hit the build cache). */
+let revision: Promise<string> | undefined;
+/** Builds the image (each test file calls it; after the first build it is the build cache). */
 export async function buildImage(): Promise<void> {
-  const result = await sh('docker', ['build', '-q', '-f', 'Dockerfile.migrate', '--build-arg', `NODE_IMAGE=${NODE_IMAGE}`, '-t', IMAGE, '.']);
+  revision ??= sh('git', ['rev-parse', 'HEAD']).then((r) => (r.code === 0 ? r.stdout.trim() : 'unknown'));
+  const result = await sh('docker', [
+    'build', '-q', '-f', 'Dockerfile.migrate',
+    '--build-arg', `NODE_IMAGE=${NODE_IMAGE}`,
+    '--build-arg', `VERSION=${VERSION}`,
+    '--build-arg', `REVISION=${await revision}`,
+    '-t', IMAGE, '.',
+  ]);
   if (result.code !== 0) throw new Error(`docker build failed:\n${result.stderr}`);
 }
 
+const temporary: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
 export class ComposeProject {
-  readonly name = `mme2e${Math.random().toString(36).slice(2, 8)}`;
-  constructor(private readonly overrides: string[] = []) {}
+  readonly name: string;
+  constructor(private readonly overrides: string[] = [], label = 'e2e') {
+    this.name = `mm${label}${Math.random().toString(36).slice(2, 8)}`;
+  }
 
   run(...args: string[]): Promise<Run> {
     const files = ['compose.yaml', ...this.overrides].flatMap((file) => ['-f', file]);
@@ -42,12 +72,15 @@ export class ComposeProject {
   }
 
   async containerId(service: string): Promise<string> {
-    return (await this.run('ps', '-aq', service)).stdout.trim();
+    const id = (await this.run('ps', '-aq', service)).stdout.trim();
+    if (!id || id.includes('\n')) throw new Error(`expected one container of ${service} in ${this.name}, got ${JSON.stringify(id)}`);
+    return id;
   }
 
   /** `docker wait`: the exit code, also for a container that has already exited (compose wait misses those). */
   async exitCode(service: string): Promise<number> {
     const waited = await sh('docker', ['wait', await this.containerId(service)]);
+    if (waited.code !== 0) throw new Error(`docker wait failed: ${waited.stderr}`);
     return Number(waited.stdout.trim());
   }
 
@@ -80,18 +113,22 @@ export class ComposeProject {
 
 /** A compose override file written to a temporary directory. */
 export function overrideFile(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mm-compose-'));
-  const path = join(dir, 'override.yaml');
+  const path = join(tempDir('mm-compose-'), 'override.yaml');
   writeFileSync(path, yaml);
   return path;
 }
 
-/** The shipped migrations plus `extra`, readable by the image's uid 1000. */
-export function mountableMigrations(extra: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mm-mount-'));
+/** A copy of the shipped migrations plus the given fixture files, readable by the image's uid 1000. */
+export function mountableMigrations(...fixtures: string[]): string {
+  const dir = tempDir('mm-mount-');
   cpSync(SHIPPED_MIGRATIONS, dir, { recursive: true });
-  for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
+  for (const file of fixtures) cpSync(FIXTURE(file), join(dir, basename(file)));
   chmodSync(dir, 0o755);
   for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o644);
   return dir;
+}
+
+/** Removes the temporary files written for mounts (after the containers using them are gone). */
+export function removeTemporaryFiles(): void {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
