@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { compareMigrationFileNames } from 'node-pg-migrate/utils/comparators';
 import { ConfigError } from './errors.ts';
 
 export interface MigrationFile {
@@ -16,8 +15,6 @@ export interface MigrationFile {
 }
 
 export const MIGRATION_EXTENSIONS = ['.sql', '.js', '.ts', '.cjs', '.mjs', '.cts', '.mts'];
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function listMigrations(dir: string): MigrationFile[] {
   let entries;
@@ -36,12 +33,14 @@ export function listMigrations(dir: string): MigrationFile[] {
   for (const name of names) {
     if (!MIGRATION_EXTENSIONS.includes(extname(name).toLowerCase())) problems.push(`${name}: not a migration (expected ${MIGRATION_EXTENSIONS.join(' ')})`);
     else if (!/^\d+/.test(name)) problems.push(`${name}: a migration name must start with its number or timestamp`);
+    else if (Number.isNaN(orderOf(name))) problems.push(`${name}: a 17-digit prefix must be a UTC time, yyyyMMddHHmmssSSS`);
   }
   if (problems.length === 0) problems.push(...duplicates(names));
   if (problems.length > 0) throw new ConfigError(`MIGRATIONS_DIR ${dir} has files that cannot be migrations`, problems);
 
+  // numbers are unique (checked above), so they alone give node-pg-migrate's order
   return names
-    .toSorted((a, b) => compareMigrationFileNames(a, b, silent))
+    .toSorted((a, b) => orderOf(a) - orderOf(b))
     .map((file) => {
       const path = resolve(dir, file);
       let bytes: Buffer;
@@ -54,20 +53,32 @@ export function listMigrations(dir: string): MigrationFile[] {
     });
 }
 
+/**
+ * node-pg-migrate's numeric prefix (its getNumericPrefix): a 17-digit prefix is a
+ * UTC time (yyyyMMddHHmmssSSS) and counts as its epoch milliseconds, so it sorts
+ * among Date.now() prefixes by time; any other prefix is its number.
+ */
+export function orderOf(file: string): number {
+  const digits = /^\d+/.exec(file)![0];
+  if (digits.length !== 17) return Number(digits);
+  const [y, mo, d, h, mi, s, ms] = [0, 4, 6, 8, 10, 12, 14].map((at, i, all) => digits.slice(at, all[i + 1] ?? 17));
+  return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`).valueOf();
+}
+
 // Two files with one name, or one number, would make the order ambiguous.
 function duplicates(files: string[]): string[] {
   const problems: string[] = [];
   const byName = new Map<string, string>();
-  const byNumber = new Map<string, string>();
+  const byOrder = new Map<number, string>();
   for (const file of files) {
     const name = file.slice(0, -extname(file).length);
-    const number = /^\d+/.exec(file)![0];
+    const order = orderOf(file);
     const sameName = byName.get(name);
-    const sameNumber = byNumber.get(number);
+    const sameOrder = byOrder.get(order);
     if (sameName) problems.push(`${sameName} and ${file} are the same migration ${name}`);
-    else if (sameNumber) problems.push(`${sameNumber} and ${file} share the number ${number}`);
+    else if (sameOrder) problems.push(`${sameOrder} and ${file} share the number ${/^\d+/.exec(file)![0]}`);
     byName.set(name, file);
-    byNumber.set(number, file);
+    byOrder.set(order, file);
   }
   return problems;
 }
