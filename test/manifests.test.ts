@@ -109,8 +109,6 @@ function dockerRuns(markdown: string): { line: string; env: string[]; args: stri
     });
 }
 
-const SNIPPET_FILES = ['docs/delivery-readme-snippet.md', 'README.md'];
-
 describe('compose.yaml, .env.example and the README snippet', () => {
   it('give migrate only settings it accepts, gate the API on its success, and keep it one-shot', () => {
     const compose = parseYaml(read('compose.yaml'));
@@ -135,20 +133,18 @@ describe('compose.yaml, .env.example and the README snippet', () => {
     expect(names.filter((name) => !compose.includes(`\${${name}:-`) && !compose.includes(`\${${name}}`))).toEqual([]);
   });
 
-  it.each(SNIPPET_FILES)('%s: the compose snippet and docker run lines use only what the CLI accepts', (file) => {
-    const markdown = read(file);
+  it('README: the compose snippet and docker run lines use only what the CLI accepts', () => {
+    const markdown = read('README.md');
     const snippet = composeSnippet(markdown);
-    if (file === 'docs/delivery-readme-snippet.md') expect(snippet, file).toBeDefined();
-    if (snippet !== undefined) {
-      const services = parseYaml(snippet).services;
-      expect(checkInvocation(`${file}/migrate`, services.migrate.command ?? [], Object.keys(services.migrate.environment))).toEqual([]);
-      expect(services.migrate.depends_on.db.condition).toBe('service_healthy');
-      expect(services.migrate.restart).toBe('no');
-      expect(services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
-    }
+    expect(snippet).toBeDefined();
+    const services = parseYaml(snippet!).services;
+    expect(checkInvocation('README/migrate', services.migrate.command ?? [], Object.keys(services.migrate.environment))).toEqual([]);
+    expect(services.migrate.depends_on.db.condition).toBe('service_healthy');
+    expect(services.migrate.restart).toBe('no');
+    expect(services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
     const runs = dockerRuns(markdown);
-    if (file === 'docs/delivery-readme-snippet.md') expect(runs.length).toBeGreaterThanOrEqual(3);
-    expect(runs.flatMap(({ line, env, args }) => checkInvocation(`${file}: ${line.trim()}`, args, env))).toEqual([]);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs.flatMap(({ line, env, args }) => checkInvocation(`README: ${line.trim()}`, args, env))).toEqual([]);
   });
 
   it('the Markdown checks catch a wrong flag or variable', () => {
