@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.ts';
+import { CLI, cliEnv, runCli } from './support/cli.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { BASELINE, HEAD } from './support/migrations-dir.ts';
@@ -65,5 +66,31 @@ describe('down', () => {
     const result = await runCli(['down', '--to', HEAD, '--yes'], env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('nothing to revert');
+  });
+});
+
+describe('down from a terminal', () => {
+  // `script` gives the CLI a pseudo-terminal, so it asks instead of demanding --yes
+  const inTerminal = (args: string, answer: string) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn('script', ['-qec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], { env: cliEnv(env) });
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('[y/N]')) child.stdin.write(`${answer}\n`);
+      });
+      child.on('close', (code) => resolve({ code, output }));
+    });
+
+  it('asks for confirmation; anything but yes changes nothing (exit 2), yes reverts', async () => {
+    const refused = await inTerminal('down --count 1', 'n');
+    expect(refused.output).toContain('Revert the newest 1 migration(s) on');
+    expect(refused.code).toBe(2);
+    expect((await runCli(['current'], env)).stdout.trim()).toBe(HEAD);
+
+    const confirmed = await inTerminal('down --count 1', 'y');
+    expect(confirmed.code).toBe(0);
+    expect((await runCli(['current'], env)).stdout.trim()).toBe('20251002000001000_code-chunks-embedding-text-hnsw');
+    expect((await runCli(['up'], env)).code).toBe(0);
   });
 });
