@@ -1,6 +1,6 @@
 // The one PostgreSQL server a benchmark run uses: BENCH_DATABASE_URL when set (a
 // role that may create databases), else a throwaway container of
-// BENCH_PG_IMAGE (default local/pgvector:pg17) on a loopback port, removed at the end.
+// BENCH_PG_IMAGE (default TEST_PG_IMAGE, else pgvector/pgvector:pg18) on a loopback port, removed at the end.
 // Every scenario gets databases of its own, created here and dropped after use.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,7 @@ const READY_TIMEOUT_MS = 90_000;
 
 export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer> {
   if (env.BENCH_DATABASE_URL) return connectTo(new URL(env.BENCH_DATABASE_URL), 'BENCH_DATABASE_URL', () => undefined);
-  const image = env.BENCH_PG_IMAGE || 'local/pgvector:pg17';
+  const image = env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
   const password = randomBytes(12).toString('hex');
   const name = `mnemolite-bench-${process.pid}`;
   const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

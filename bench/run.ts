@@ -6,7 +6,7 @@
 //   BENCH_SMOKE=1          N=5, one run each, nothing written (add BENCH_WRITE=1 to write)
 //   BENCH_RUNS=7           measured runs per cell (default 5)
 //   BENCH_DATABASE_URL=…   use this server (a role that may create databases) instead of a container
-//   BENCH_PG_IMAGE=…       the container's image (default local/pgvector:pg17)
+//   BENCH_PG_IMAGE=…       the container's image (default TEST_PG_IMAGE, else pgvector/pgvector:pg18)
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ const loadBefore = loadavg()[0]!;
 const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
 mkdirSync(work, { recursive: true });
-progress(`starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : env.BENCH_PG_IMAGE || 'local/pgvector:pg17'})`);
+progress(`starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18'})`);
 const server = await startPostgres();
 try {
   progress(server.description);
