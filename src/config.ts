@@ -48,11 +48,12 @@ const identifier = makeValidator<string>((input) => {
   return input;
 });
 
-const lowerCaseChoice = <T extends string>(choices: readonly T[]) =>
+const lowerCaseChoice = <T extends string>(choices: readonly T[], aliases: Record<string, T> = {}) =>
   makeValidator<T>((input) => {
     const value = input.trim().toLowerCase();
-    if (!(choices as readonly string[]).includes(value)) throw new Error(`must be one of ${choices.join(', ')}`);
-    return value as T;
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    if (value in aliases) return aliases[value]!;
+    throw new Error(`must be one of ${choices.join(', ')}`);
   });
 
 // Values of secrets never appear in messages: envalid's str() cannot fail, and
@@ -80,7 +81,8 @@ const specs = {
   MIGRATE_STATEMENT_TIMEOUT: seconds({ default: 0 }),
   MIGRATE_PROGRESS_INTERVAL: seconds({ default: 10 }),
   LOG_FORMAT: lowerCaseChoice(['text', 'json'] as const)({ default: 'text' }),
-  LOG_LEVEL: lowerCaseChoice(LOG_LEVELS)({ default: 'info' }),
+  // MnemoLite's Python services spell levels WARNING and CRITICAL
+  LOG_LEVEL: lowerCaseChoice(LOG_LEVELS, { warning: 'warn', critical: 'error' })({ default: 'info' }),
 };
 
 /** Every environment variable the settings read. */
@@ -154,8 +156,9 @@ function describe(name: string, error: Error): string {
 
 // The Docker / Kubernetes secrets convention: NAME_FILE holds the value in a file.
 function fromFileOrVariable(env: NodeJS.ProcessEnv, name: string, problems: string[]): string | undefined {
-  const direct = env[name];
-  const file = env[`${name}_FILE`];
+  // `DATABASE_URL=` in an .env file means "not set", as compose's ${VAR:-default} reads it
+  const direct = env[name] === '' ? undefined : env[name];
+  const file = env[`${name}_FILE`]?.trim() || undefined;
   if (direct !== undefined && file !== undefined) {
     problems.push(`${name} and ${name}_FILE are both set; set only one`);
     return undefined;

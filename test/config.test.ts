@@ -76,8 +76,15 @@ describe('validation', () => {
     }
   });
 
-  it('accepts MnemoLite spellings: LOG_LEVEL=INFO', () => {
+  it("accepts MnemoLite's spellings: LOG_LEVEL=INFO, WARNING, CRITICAL", () => {
     expect(loadConfig({ LOG_LEVEL: 'INFO' }).log.level).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'WARNING' }).log.level).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'CRITICAL' }).log.level).toBe('error');
+  });
+
+  it('reads an empty DATABASE_URL (or _FILE) as unset, like compose does', () => {
+    const config = loadConfig({ DATABASE_URL: '', DATABASE_URL_FILE: ' ', POSTGRES_HOST: 'pg.internal', POSTGRES_PASSWORD: 'x y z' });
+    expect(config.database.client).toMatchObject({ host: 'pg.internal', user: 'mnemo', password: 'x y z', database: 'mnemolite' });
   });
 
   it('explains a URL with unencoded special characters without echoing it', () => {
