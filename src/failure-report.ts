@@ -1,0 +1,104 @@
+// What to tell the operator when a migration run fails: which migration, its
+// file, the statement (around PostgreSQL's error position), PostgreSQL's own
+// words, and what state the database was left in; always after making sure no
+// transaction is left open on the connection.
+import type pg from 'pg';
+import type { MigrationBuilder } from 'node-pg-migrate';
+import { DatabaseUnavailable, Interrupted, MigrateError, MigrationFailed } from './errors.ts';
+import { invalidIndexes } from './invalid-indexes.ts';
+import type { Session } from './session.ts';
+
+/** The migration node-pg-migrate is running, as apply.ts follows it. */
+export interface Running {
+  name: string;
+  path: string;
+  started: number;
+  pgm?: MigrationBuilder;
+  statement?: string;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+const QUERY_CANCELED = '57014';
+
+/** A DDL lock was not granted within MIGRATE_DDL_LOCK_TIMEOUT: apply.ts may retry. */
+export class LockNotGranted extends Error {
+  constructor(readonly migration: string, readonly failure: MigrationFailed) {
+    super(failure.message);
+  }
+}
+
+// Turns whatever node-pg-migrate threw into one of our errors, after making sure
+// no transaction is left open on the connection.
+export async function explainFailure(session: Session, error: unknown, running: Running | undefined): Promise<Error> {
+  if (session.connectionLost()) {
+    return new DatabaseUnavailable(
+      `lost the connection to ${session.config.database.display} during ${running?.name ?? 'the migrations'}: ${(error as Error).message}`,
+      ['PostgreSQL rolls back a transaction whose client is gone; the next run repeats what was not recorded'],
+    );
+  }
+  await session.client.query('rollback').catch(() => undefined);
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof MigrateError) return cause; // a migration that does not load
+  if (error instanceof MigrateError) return error;
+  if (session.signals.received) return interrupted(session, running?.name);
+
+  const pgError = error as { code?: string; message: string; detail?: string; hint?: string; position?: string };
+  const name = running?.name ?? 'migration';
+  const transactional = running?.pgm?.isUsingTransaction() ?? true;
+  const details = [
+    ...(running ? [`file: ${running.path}`] : []),
+    ...(running?.statement ? [`statement: ${excerpt(running.statement, pgError.position)}`] : []),
+    `postgres: ${pgError.message}${pgError.code ? ` (SQLSTATE ${pgError.code})` : ''}`,
+    ...(pgError.detail ? [`detail: ${pgError.detail}`] : []),
+    ...(pgError.hint ? [`hint: ${pgError.hint}`] : []),
+  ];
+  if (!transactional) {
+    details.push('this migration runs outside a transaction: statements before the failing one stay applied; it is not recorded, so the next run repeats it');
+    const invalid = await invalidIndexes(session.client).catch(() => []);
+    if (invalid.length > 0) details.push(`invalid indexes left behind: ${invalid.join(', ')} (the rerun drops and rebuilds them, or drop them with DROP INDEX CONCURRENTLY)`);
+  }
+  if (pgError.code === LOCK_NOT_AVAILABLE) {
+    const blockers = await lockBlockers(session.client).catch(() => []);
+    const failure = new MigrationFailed(
+      `migration ${name} could not lock what it changes within MIGRATE_DDL_LOCK_TIMEOUT (${session.config.ddlLockTimeoutMs / 1000} s); rolled back`,
+      [...details, ...(blockers.length ? blockers.map((b) => `blocked by ${b}`) : ['the blocking session has already finished'])],
+    );
+    return new LockNotGranted(name, failure);
+  }
+  if (pgError.code === QUERY_CANCELED && session.config.statementTimeoutMs > 0) {
+    return new MigrationFailed(`migration ${name} exceeded MIGRATE_STATEMENT_TIMEOUT (${session.config.statementTimeoutMs / 1000} s)${transactional ? '; rolled back' : ''}`, details);
+  }
+  return new MigrationFailed(`migration ${name} failed${transactional ? ' and was rolled back' : ''}`, details);
+}
+
+export function interrupted(session: Session, migration: string | undefined): Interrupted {
+  const signal = session.signals.received!;
+  return new Interrupted(signal, `stopped by ${signal}${migration ? ` during ${migration}, which was rolled back` : ''}; the migration lock is released`);
+}
+
+// The statement, cut to the lines around PostgreSQL's error position.
+function excerpt(statement: string, position: string | undefined): string {
+  const text = statement.trim();
+  const offset = position ? Number(position) - 1 : -1;
+  const line = offset >= 0 ? text.slice(0, offset).split('\n').length : undefined;
+  const lines = text.split('\n');
+  const from = line ? Math.max(0, line - 3) : 0;
+  const shown = lines.slice(from, from + 6).join('\n    ');
+  return `${line ? `(line ${line}) ` : ''}${shown}${lines.length > from + 6 ? '\n    …' : ''}`;
+}
+
+// Sessions holding locks on user tables: the likely reason our DDL waited.
+async function lockBlockers(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ pid: number; app: string; state: string; since: Date | null; relations: string }>(
+    `select a.pid, a.application_name as app, a.state, a.xact_start as since,
+            string_agg(distinct l.relation::regclass::text, ', ') as relations
+       from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where l.locktype = 'relation' and l.granted and a.pid <> pg_backend_pid()
+        and l.database = (select oid from pg_database where datname = current_database())
+        and l.relation not in (select oid from pg_class where relnamespace = 'pg_catalog'::regnamespace)
+      group by 1, 2, 3, 4 order by a.xact_start nulls last`,
+  );
+  return rows.map(
+    (r) => `pid ${r.pid} (${r.app || 'no application_name'}, ${r.state}${r.since ? `, transaction open since ${r.since.toISOString()}` : ''}) holding locks on ${r.relations}`,
+  );
+}
