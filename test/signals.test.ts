@@ -60,3 +60,33 @@ describe('SIGKILL', () => {
     expect(rerun.stderr).toContain(`applied ${SLEEPER}`);
   });
 });
+
+describe('SIGKILL during a concurrent index build', () => {
+  it('leaves an invalid index that status reports with the way out, and the rerun rebuilds it', async () => {
+    const other = migrationsDir({
+      '20260101000000000_vectors.sql':
+        '-- Up Migration\ncreate table vectors (id int, v vector(768));\n' +
+        'insert into vectors select i, (select array_agg(random()::real) from generate_series(1, 768) where i > 0)::vector from generate_series(1, 6000) i;\n',
+      '20260102000000000_vectors_hnsw.ts':
+        "export function up(pgm) {\n  pgm.noTransaction();\n  pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS vectors_hnsw');\n" +
+        "  pgm.sql('CREATE INDEX CONCURRENTLY vectors_hnsw ON vectors USING hnsw (v vector_cosine_ops)');\n}\n",
+    });
+    const env = { DATABASE_URL: db.url, MIGRATIONS_DIR: other, MIGRATE_PROGRESS_INTERVAL: '0.2' };
+    const { child, done } = startCli(['up'], env);
+    await waitForOutput(child, /still running 20260102000000000_vectors_hnsw: .*building index/);
+    child.kill('SIGKILL');
+    await done;
+
+    // the server notices the dead client and aborts the build, leaving the index INVALID
+    const invalid = async () => (await db.query<{ valid: boolean }>(`select indisvalid as valid from pg_index where indexrelid = to_regclass('vectors_hnsw')`))[0]?.valid;
+    await expect.poll(invalid, { timeout: 15_000, interval: 250 }).toBe(false);
+    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout);
+    expect(status.pending).toEqual(['20260102000000000_vectors_hnsw']);
+    expect(status.anomalies).toEqual(expect.arrayContaining([expect.stringMatching(/^index vectors_hnsw is invalid \(an interrupted CREATE INDEX CONCURRENTLY\): up reruns the migration/)]));
+
+    const rerun = await runCli(['up'], { ...env, MIGRATE_LOCK_TIMEOUT: '10' });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toContain('invalid index vectors_hnsw');
+    expect(await invalid()).toBe(true);
+  });
+});

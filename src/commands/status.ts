@@ -22,7 +22,7 @@ export async function status(session: Session): Promise<StatusResult> {
     ...drift.changed.map((file) => `${file.name} was edited after it was applied`),
     ...drift.missing.map((row) => `${row.name} is applied but not on disk (the database is ahead of these migrations)`),
     ...drift.outOfOrder.map((file) => `${file.name} is pending but sorts before applied migrations`),
-    ...(await invalidIndexes(client)).map((index) => `index ${index} is invalid (an interrupted CREATE INDEX CONCURRENTLY)`),
+    ...(await invalidIndexes(client)).map((index) => `index ${index} is invalid (an interrupted CREATE INDEX CONCURRENTLY): up reruns the migration that builds it, which drops and rebuilds it; or DROP INDEX CONCURRENTLY ${index}`),
   ];
   if (!ledger.exists) anomalies.push(`no ${config.migrationsTable} table: this database is not managed yet (\`up\` adopts or creates it)`);
   return {
