@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { migrationsDir } from './support/migrations-dir.ts';
+import { migrationsDir, vectorIndexMigrations } from './support/migrations-dir.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -10,13 +10,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 it('a long CREATE INDEX logs heartbeats with its phase and growing block counts', async () => {
-  const dir = migrationsDir({
-    '20260101000000000_vectors.sql':
-      '-- Up Migration\ncreate table vectors (id int, v vector(768));\n' +
-      'insert into vectors select i, (select array_agg(random()::real) from generate_series(1, 768) where i > 0)::vector from generate_series(1, 4000) i;\n',
-    '20260102000000000_vectors_hnsw.ts':
-      "export function up(pgm) {\n  pgm.noTransaction();\n  pgm.sql('CREATE INDEX CONCURRENTLY vectors_hnsw ON vectors USING hnsw (v vector_cosine_ops)');\n}\n",
-  });
+  const dir = migrationsDir(vectorIndexMigrations(4000));
   const result = await runCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir, MIGRATE_PROGRESS_INTERVAL: '0.3', LOG_FORMAT: 'json' });
   expect(result.code).toBe(0);
   const beats = result.stderr

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCli, runCli, waitForOutput } from './support/cli.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { migrationsDir } from './support/migrations-dir.ts';
+import { migrationsDir, vectorIndexMigrations } from './support/migrations-dir.ts';
 
 const SLEEPER = '20260101000000000_sleeper';
 const sleeper = (seconds: number) => `-- Up Migration\ncreate table sleeper_marker (id int);\nselect pg_sleep(${seconds});\n-- Down Migration\ndrop table sleeper_marker;\n`;
@@ -63,14 +63,7 @@ describe('SIGKILL', () => {
 
 describe('SIGKILL during a concurrent index build', () => {
   it('leaves an invalid index that status reports with the way out, and the rerun rebuilds it', async () => {
-    const other = migrationsDir({
-      '20260101000000000_vectors.sql':
-        '-- Up Migration\ncreate table vectors (id int, v vector(768));\n' +
-        'insert into vectors select i, (select array_agg(random()::real) from generate_series(1, 768) where i > 0)::vector from generate_series(1, 6000) i;\n',
-      '20260102000000000_vectors_hnsw.ts':
-        "export function up(pgm) {\n  pgm.noTransaction();\n  pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS vectors_hnsw');\n" +
-        "  pgm.sql('CREATE INDEX CONCURRENTLY vectors_hnsw ON vectors USING hnsw (v vector_cosine_ops)');\n}\n",
-    });
+    const other = migrationsDir(vectorIndexMigrations(6000));
     const env = { DATABASE_URL: db.url, MIGRATIONS_DIR: other, MIGRATE_PROGRESS_INTERVAL: '0.2' };
     const { child, done } = startCli(['up'], env);
     await waitForOutput(child, /still running 20260102000000000_vectors_hnsw: .*building index/);
