@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { SchemaMismatch } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { MigrationFile } from './migration-files.ts';
+import { findBaseline } from './baseline.ts';
 import { readAdoption } from './migration-modules.ts';
 import { findDifferences } from './schema-expectations.ts';
 
@@ -19,20 +20,21 @@ export async function planAdoption(client: pg.Client, files: readonly MigrationF
   const tables = await userTables(client, ledgerTable);
   if (tables.length === 0) return { kind: 'run-all' };
 
-  const baseline = await readAdoption(files[0]!);
-  if (!baseline?.expects) {
+  const baseline = await findBaseline(files);
+  if (!baseline) {
     // no baseline declared: behave like node-pg-migrate and run on top of what is there
     log.debug(`database holds ${tables.length} tables and ${files[0]!.name} declares no baseline; running all migrations`);
     return { kind: 'run-all' };
   }
-  const differences = await findDifferences(client, baseline.expects);
+  const { file, expects } = baseline;
+  const differences = await findDifferences(client, expects);
   if (differences.length > 0) {
     throw new SchemaMismatch(
-      `database has tables (${preview(tables)}) but no migration history, and they do not match the baseline ${files[0]!.name}; refusing to stamp it`,
+      `database has tables (${preview(tables)}) but no migration history, and they do not match the baseline ${file.name}; refusing to stamp it`,
       [...differences, 'fix the schema, or empty the database to let the baseline create it'],
     );
   }
-  return { kind: 'stamp', through: [files[0]!], because: `existing schema matches baseline ${files[0]!.name}` };
+  return { kind: 'stamp', through: [file], because: `existing schema matches baseline ${file.name}` };
 }
 
 async function adoptAlembic(client: pg.Client, files: readonly MigrationFile[], revisions: string[], log: Logger): Promise<AdoptionPlan> {

@@ -2,9 +2,16 @@
 // for a schema that existed before migrations, so nothing goes below it.
 import type { MigrationFile } from './migration-files.ts';
 import { readAdoption } from './migration-modules.ts';
+import type { SchemaExpectation } from './schema-expectations.ts';
 
-export async function findBaseline(files: readonly MigrationFile[]): Promise<MigrationFile | undefined> {
+export interface Baseline {
+  file: MigrationFile;
+  /** the schema it stands for, checked before it is stamped */
+  expects: SchemaExpectation;
+}
+
+export async function findBaseline(files: readonly MigrationFile[]): Promise<Baseline | undefined> {
   const first = files[0];
-  if (!first) return undefined;
-  return (await readAdoption(first))?.expects ? first : undefined;
+  const expects = first && (await readAdoption(first))?.expects;
+  return expects ? { file: first, expects } : undefined;
 }

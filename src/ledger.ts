@@ -62,6 +62,10 @@ export class LedgerTables {
   async recordChecksums(client: pg.Client, entries: readonly { name: string; checksum: string }[]): Promise<void> {
     if (entries.length === 0) return;
     await this.ensure(client);
+    await this.upsertChecksums(client, entries);
+  }
+
+  private async upsertChecksums(client: pg.Client, entries: readonly { name: string; checksum: string }[]): Promise<void> {
     await client.query(
       `insert into ${this.checksums} (name, checksum)
        select * from unnest($1::text[], $2::text[])
@@ -79,7 +83,7 @@ export class LedgerTables {
         `insert into ${this.migrations} (name, run_on) select name, now() from unnest($1::text[]) with ordinality as t(name, n) order by n`,
         [entries.map((e) => e.name)],
       );
-      await this.recordChecksums(client, entries);
+      await this.upsertChecksums(client, entries);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback');

@@ -31,8 +31,9 @@ export async function down(session: Session, target: DownTarget): Promise<DownRe
     assertNoDrift({ ...drift, missing: [] });
 
     const baseline = await findBaseline(files);
-    if (baseline && toRevert.includes(baseline.name)) {
-      throw new UsageError(`down never goes below the baseline ${baseline.name}; the lowest target is --to ${baseline.name}`);
+    if (baseline && toRevert.includes(baseline.file.name)) {
+      const { name } = baseline.file;
+      throw new UsageError(`down never goes below the baseline ${name}; the lowest target is --to ${name}`);
     }
     if (count === 0) {
       log.info(`nothing to revert: ${applied.at(-1) ?? 'no migration'} is the current migration`);
