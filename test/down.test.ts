@@ -75,9 +75,14 @@ describe('down from a terminal', () => {
     new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn('script', ['-qec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], { env: cliEnv(env) });
       let output = '';
+      let answered = false;
+      child.stdin.on('error', () => undefined); // the terminal may close before stdin drains
       child.stdout.on('data', (chunk) => {
         output += chunk;
-        if (output.includes('[y/N]')) child.stdin.write(`${answer}\n`);
+        if (!answered && output.includes('[y/N]')) {
+          answered = true; // once: the echo of the answer arrives as more output
+          child.stdin.write(`${answer}\n`);
+        }
       });
       child.on('close', (code) => resolve({ code, output }));
     });
