@@ -1,0 +1,123 @@
+// What the schema should look like after each migration. Beside the migrations,
+// `expected/<migration>.txt` lists the catalog lines that migration adds (`+`) and
+// removes (`-`); folding them gives the whole catalog at any point of the chain.
+// They are written by `snapshot` from a scratch database, never by hand.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from './errors.ts';
+import type { MigrationFile } from './migration-files.ts';
+
+export interface CatalogDelta {
+  added: string[];
+  removed: string[];
+}
+
+/** The expected catalog after each migration, in order; undefined from the first migration without a delta file on. */
+export interface ExpectedCatalogs {
+  points: { name: string; catalog: ReadonlySet<string> }[];
+  /** the first migration with no expected file, when there is one */
+  unknownFrom?: string;
+}
+
+export const EXPECTED_DIR = 'expected';
+
+// pg_partman comes with MnemoLite's db image but not with the official pgvector
+// image; nothing uses it (partitioning is off), so it is neither required nor extra.
+const OPTIONAL = [/^extension pg_partman /, /^schema partman$/];
+export const isOptional = (line: string): boolean => OPTIONAL.some((pattern) => pattern.test(line));
+
+export function expectedFile(migrationsDir: string, name: string): string {
+  return join(migrationsDir, EXPECTED_DIR, `${name}.txt`);
+}
+
+export function readExpectedCatalogs(migrationsDir: string, files: readonly MigrationFile[]): ExpectedCatalogs {
+  const points: ExpectedCatalogs['points'] = [];
+  let catalog = new Set<string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(expectedFile(migrationsDir, file.name), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { points, unknownFrom: file.name };
+      throw new ConfigError(`expected catalog of ${file.name} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    }
+    catalog = applyDelta(catalog, parseDelta(text, file.name));
+    points.push({ name: file.name, catalog });
+  }
+  return { points };
+}
+
+export function parseDelta(text: string, name: string): CatalogDelta {
+  const delta: CatalogDelta = { added: [], removed: [] };
+  text.split('\n').forEach((line, index) => {
+    if (line === '' || line.startsWith('#')) return;
+    if (line.startsWith('+ ')) delta.added.push(line.slice(2));
+    else if (line.startsWith('- ')) delta.removed.push(line.slice(2));
+    else throw new ConfigError(`expected catalog of ${name}, line ${index + 1}: neither "+ " nor "- " (regenerate it with \`snapshot\`)`);
+  });
+  return delta;
+}
+
+function applyDelta(before: ReadonlySet<string>, delta: CatalogDelta): Set<string> {
+  const after = new Set(before);
+  for (const line of delta.removed) after.delete(line);
+  for (const line of delta.added) after.add(line);
+  return after;
+}
+
+/** The delta file text that takes catalog `before` to `after` (optional lines left out). */
+export function formatDelta(name: string, before: readonly string[], after: readonly string[]): string {
+  const was = new Set(before.filter((line) => !isOptional(line)));
+  const is = new Set(after.filter((line) => !isOptional(line)));
+  const removed = [...was].filter((line) => !is.has(line)).map((line) => `- ${line}`);
+  const added = [...is].filter((line) => !was.has(line)).map((line) => `+ ${line}`);
+  const header = `# catalog changes made by ${name}; written by \`mnemolite-migrate snapshot\`, do not edit`;
+  return `${[header, ...removed.toSorted(), ...added.toSorted()].join('\n')}\n`;
+}
+
+export interface CatalogComparison {
+  /** expected objects that are not there */
+  missing: string[];
+  /** objects that are there, but defined otherwise: [expected, actual] */
+  different: [string, string][];
+  /** objects the expected catalog does not have */
+  extra: string[];
+}
+
+/**
+ * The object a line describes: its kind and qualified name, e.g.
+ * `column public.events.embedding` or `index public.events.events_pkey`.
+ */
+export function objectOf(line: string): string {
+  const [kind = '', name = ''] = line.split(' ', 2);
+  return `${kind} ${name.replace(/:$/, '')}`;
+}
+
+export function compareCatalogs(expected: Iterable<string>, actual: Iterable<string>): CatalogComparison {
+  const want = byObject(expected);
+  const have = byObject(actual);
+  const comparison: CatalogComparison = { missing: [], different: [], extra: [] };
+  for (const [object, line] of want) {
+    const found = have.get(object);
+    if (found === undefined) comparison.missing.push(line);
+    else if (found !== line) comparison.different.push([line, found]);
+  }
+  for (const [object, line] of have) if (!want.has(object)) comparison.extra.push(line);
+  return comparison;
+}
+
+function byObject(lines: Iterable<string>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of lines) if (!isOptional(line)) map.set(objectOf(line), line);
+  return map;
+}
+
+export const matches = (comparison: CatalogComparison): boolean => comparison.missing.length === 0 && comparison.different.length === 0;
+
+/** One line per difference, for error details. */
+export function describeDifferences(comparison: CatalogComparison): string[] {
+  return [
+    ...comparison.missing.map((line) => `missing: ${line}`),
+    ...comparison.different.flatMap(([want, have]) => [`different: ${have}`, `  expected: ${want}`]),
+  ];
+}
