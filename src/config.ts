@@ -12,8 +12,17 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = 'text' | 'json';
 
+export interface Database {
+  client: ClientConfig;
+  /** `user@host:port/database`, safe to print */
+  display: string;
+}
+
 export interface Config {
-  database: { client: ClientConfig; display: string };
+  /** the database of DATABASE_URL (or POSTGRES_DB): a command works on it, and missing databases are created from it */
+  database: Database;
+  /** every database a command works on, one after the other (MIGRATE_DATABASES; default: `database` alone) */
+  databases: Database[];
   embedding: { model: string; dimension: number; codeModel: string; codeDimension: number };
   migrationsDir: string;
   migrationsTable: string;
@@ -67,6 +76,7 @@ const specs = {
   POSTGRES_PASSWORD: str({ default: undefined }),
   POSTGRES_PASSWORD_FILE: str({ default: undefined }),
   POSTGRES_DB: str({ default: 'mnemolite' }),
+  MIGRATE_DATABASES: str({ default: undefined, desc: 'comma-separated databases on the same server, e.g. mnemolite,mnemolite_test' }),
   PGSSLMODE: lowerCaseChoice(SSL_MODES)({ default: undefined }),
   PGSSLROOTCERT: str({ default: undefined }),
   EMBEDDING_MODEL: str({ default: 'nomic-ai/nomic-embed-text-v1.5' }),
@@ -109,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
-  let database: Config['database'] | undefined;
+  let database: Database | undefined;
   const ssl = { mode: e.PGSSLMODE as SslMode | undefined, rootCert: e.PGSSLROOTCERT };
   const source = url !== undefined ? 'DATABASE_URL' : 'POSTGRES_*';
   try {
@@ -124,11 +134,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`${source}: ${error.message}`);
   }
 
-  if (problems.length > 0 || database === undefined) {
+  const databases = database && otherDatabases(database, e.MIGRATE_DATABASES, problems);
+
+  if (problems.length > 0 || database === undefined || databases === undefined) {
     throw new ConfigError(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
   }
   return {
     database,
+    databases,
     embedding: {
       model: e.EMBEDDING_MODEL,
       dimension: e.EMBEDDING_DIMENSION,
@@ -144,6 +157,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     progressIntervalMs: e.MIGRATE_PROGRESS_INTERVAL * 1000,
     log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
   };
+}
+
+// MnemoLite's compose gives the API `mnemolite` and its tests `mnemolite_test` on one
+// server: the same connection, another database name. Names as in the listed order.
+function otherDatabases(primary: Database, list: string | undefined, problems: string[]): Database[] | undefined {
+  if (list === undefined || list.trim() === '') return [primary];
+  const names = list.split(',').map((name) => name.trim());
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(name));
+  if (bad.length > 0) {
+    problems.push(`MIGRATE_DATABASES: ${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not a database name' : 'are not database names'} (letters, digits, _ $ -)`);
+    return undefined;
+  }
+  const unique = [...new Set(names)];
+  const primaryName = primary.client.database!;
+  return unique.map((name) => ({
+    client: { ...primary.client, database: name },
+    display: `${primary.display.slice(0, -primaryName.length)}${name}`,
+  }));
 }
 
 // envalid's own messages quote the raw input; for the settings we own the

@@ -24,6 +24,22 @@ const secretFile = (content: string) => {
 };
 
 describe('connection settings', () => {
+  it('MIGRATE_DATABASES: every listed database on the same server, in order, the URL database kept for creating them', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://u:secret@h:5433/mnemolite', MIGRATE_DATABASES: ' mnemolite, mnemolite_test,mnemolite ' });
+    expect(config.databases.map((d) => [d.client.database, d.client.host, d.client.port, d.client.password, d.display])).toEqual([
+      ['mnemolite', 'h', 5433, 'secret', 'u@h:5433/mnemolite'],
+      ['mnemolite_test', 'h', 5433, 'secret', 'u@h:5433/mnemolite_test'],
+    ]);
+    expect(config.database.client.database).toBe('mnemolite');
+    expect(loadConfig({ POSTGRES_PASSWORD: 'x' }).databases.map((d) => d.client.database)).toEqual(['mnemolite']);
+  });
+
+  it('MIGRATE_DATABASES: a name that is not one is a configuration problem', () => {
+    expect(problemsOf({ POSTGRES_PASSWORD: 'x', MIGRATE_DATABASES: 'mnemolite,bad name;drop' })).toContain(
+      'MIGRATE_DATABASES: "bad name;drop" is not a database name (letters, digits, _ $ -)',
+    );
+  });
+
   it('builds the URL from POSTGRES_* parts with MnemoLite defaults, encoding the password', () => {
     const config = loadConfig({ POSTGRES_PASSWORD: 'p@ss:w/rd#1' });
     expect(config.database.client).toMatchObject({ host: 'db', port: 5432, user: 'mnemo', password: 'p@ss:w/rd#1', database: 'mnemolite' });
