@@ -11,7 +11,7 @@ export interface ChainPoint {
 }
 
 export type PointChoice =
-  /** nothing of the chain is there: run every migration */
+  /** nothing but extensions is there: run every migration */
   | { kind: 'empty'; unknown: string[] }
   /** stamp the migrations up to and including `index`, then apply the rest */
   | { kind: 'point'; index: number; unknown: string[] }
@@ -43,7 +43,10 @@ export function choosePoint(points: readonly ChainPoint[], live: readonly string
     const comparison = compareCatalogs(index < 0 ? [] : points[index]!.catalog, live);
     const conflicts = comparison.extra.filter((line) => {
       const object = objectOf(line);
-      return !HARMLESS_EARLY.has(object.split(' ')[0]!) && (firstCreatedAt.get(object) ?? -1) > index;
+      if (HARMLESS_EARLY.has(object.split(' ')[0]!)) return false;
+      // before the first migration nothing but extensions may be there (another application's
+      // database is not an empty one); after it, nothing a later migration creates
+      return index < 0 || (firstCreatedAt.get(object) ?? -1) > index;
     });
     if (matches(comparison) && conflicts.length === 0) {
       if (!best || comparison.extra.length < best.unknown.length) best = { index, unknown: comparison.extra };

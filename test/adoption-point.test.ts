@@ -44,6 +44,10 @@ describe('choosePoint', () => {
   it('an unknown Alembic revision is named, with the known ones', () => {
     expect(choosePoint(chain, events, 'ffff')).toEqual({ kind: 'unknown-revision', revision: 'ffff', known: ['9dde', 'a40a', 'b7c2'] });
   });
+  it('tables of another application are not an empty database', () => {
+    const choice = choosePoint(chain, ['table public.invoices']);
+    expect(choice.kind).toBe('no-match');
+  });
   it('objects the chain does not know are allowed and reported', () => {
     const extra = 'table public.my_notes';
     expect(choosePoint(chain, [ext, ...events, ...views, extra])).toEqual({ kind: 'point', index: 1, unknown: [extra] });
