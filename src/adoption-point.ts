@@ -13,7 +13,7 @@ export interface ChainPoint {
 export type PointChoice =
   /** nothing but extensions is there: run every migration */
   | { kind: 'empty'; unknown: string[] }
-  /** stamp the migrations up to and including `index`, then apply the rest */
+  /** stamp the migrations up to and including `index`, then apply the rest; `unknown`: objects no migration makes */
   | { kind: 'point'; index: number; unknown: string[] }
   | { kind: 'unknown-revision'; revision: string; known: string[] }
   | { kind: 'no-match'; nearest: { name: string; comparison: CatalogComparison; conflicts: string[] } };
@@ -26,16 +26,18 @@ const HARMLESS_EARLY = new Set(['extension', 'schema']);
  * Candidates are every point (and the empty database), or, when `alembic_version`
  * names a revision, the points MnemoLite's history places at that revision. The
  * chosen candidate has every expected object exactly as expected, no object a later
- * migration would create, and the fewest objects the chain does not expect;
- * among equals the earliest, so re-runnable steps between identical points run again.
+ * migration would create (but views it re-creates identically: MnemoLite's monitoring
+ * views come last in the chain, so databases whose init was cut short reach head too),
+ * and the fewest objects the chain does not expect; among equals the earliest, so
+ * re-runnable steps between identical points run again.
  */
 export function choosePoint(points: readonly ChainPoint[], live: readonly string[], alembicRevision?: string): PointChoice {
   const candidates = alembicRevision === undefined ? [-1, ...points.keys()] : pointsAtRevision(points, alembicRevision);
   if (alembicRevision !== undefined && candidates.length === 0) {
     return { kind: 'unknown-revision', revision: alembicRevision, known: [...new Set(points.flatMap((p) => p.alembic))] };
   }
-  const firstCreatedAt = firstPointOfEachObject(points);
-  let best: { index: number; unknown: string[] } | undefined;
+  const firstCreated = firstPointOfEachObject(points);
+  let best: { index: number; extra: number; unknown: string[] } | undefined;
   let nearest: (PointChoice & { kind: 'no-match' })['nearest'] | undefined;
   let nearestScore = Number.POSITIVE_INFINITY;
 
@@ -43,13 +45,19 @@ export function choosePoint(points: readonly ChainPoint[], live: readonly string
     const comparison = compareCatalogs(index < 0 ? [] : points[index]!.catalog, live);
     const conflicts = comparison.extra.filter((line) => {
       const object = objectOf(line);
-      if (HARMLESS_EARLY.has(object.split(' ')[0]!)) return false;
+      const kind = object.split(' ')[0]!;
+      if (HARMLESS_EARLY.has(kind)) return false;
       // before the first migration nothing but extensions may be there (another application's
-      // database is not an empty one); after it, nothing a later migration creates
-      return index < 0 || (firstCreatedAt.get(object) ?? -1) > index;
+      // database is not an empty one); after it, nothing a later migration creates...
+      const created = firstCreated.get(object);
+      if (index >= 0 && (created === undefined || created.index <= index)) return false;
+      // ...except a view exactly as the chain will define it: it is re-created in place
+      return !(kind === 'view' && created?.line === line);
     });
     if (matches(comparison) && conflicts.length === 0) {
-      if (!best || comparison.extra.length < best.unknown.length) best = { index, unknown: comparison.extra };
+      if (!best || comparison.extra.length < best.extra) {
+        best = { index, extra: comparison.extra.length, unknown: comparison.extra.filter((line) => !firstCreated.has(objectOf(line))) };
+      }
       continue;
     }
     const score = comparison.missing.length + comparison.different.length + conflicts.length;
@@ -58,7 +66,7 @@ export function choosePoint(points: readonly ChainPoint[], live: readonly string
       nearest = { name: points[index]!.name, comparison, conflicts };
     }
   }
-  if (best) return best.index < 0 ? { kind: 'empty', unknown: best.unknown } : { kind: 'point', ...best };
+  if (best) return best.index < 0 ? { kind: 'empty', unknown: best.unknown } : { kind: 'point', index: best.index, unknown: best.unknown };
   return { kind: 'no-match', nearest: nearest! };
 }
 
@@ -73,12 +81,12 @@ function pointsAtRevision(points: readonly ChainPoint[], revision: string): numb
   return found;
 }
 
-function firstPointOfEachObject(points: readonly ChainPoint[]): Map<string, number> {
-  const first = new Map<string, number>();
+function firstPointOfEachObject(points: readonly ChainPoint[]): Map<string, { index: number; line: string }> {
+  const first = new Map<string, { index: number; line: string }>();
   points.forEach((point, index) => {
     for (const line of point.catalog) {
       const object = objectOf(line);
-      if (!first.has(object)) first.set(object, index);
+      if (!first.has(object)) first.set(object, { index, line });
     }
   });
   return first;

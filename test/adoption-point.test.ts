@@ -22,7 +22,7 @@ describe('choosePoint', () => {
     expect(choosePoint(chain, [])).toEqual({ kind: 'empty', unknown: [] });
   });
   it('extensions created beforehand are no reason to refuse an empty database', () => {
-    expect(choosePoint(chain, [ext])).toEqual({ kind: 'empty', unknown: [ext] });
+    expect(choosePoint(chain, [ext, 'extension pg_stat_statements schema=public'])).toEqual({ kind: 'empty', unknown: ['extension pg_stat_statements schema=public'] });
   });
   it('finds the point a catalog equals, without alembic_version', () => {
     expect(choosePoint(chain, [ext, ...events, ...views])).toEqual({ kind: 'point', index: 1, unknown: [] });
@@ -65,6 +65,13 @@ describe('choosePoint', () => {
       expect(choice.nearest.name).toBe('1_baseline');
       expect(choice.nearest.comparison.different).toEqual([['column public.events.id uuid not-null', 'column public.events.id text not-null']]);
     }
+  });
+  it('a view that a later migration re-creates identically may be there early; another definition is a conflict', () => {
+    const withView = [point('1_a', [ext, ...events]), point('2_b', [ext, ...events, ...chunks], ['a40a']), point('3_views', [ext, ...events, ...chunks, ...views])];
+    expect(choosePoint(withView, [ext, ...events, ...views])).toEqual({ kind: 'point', index: 0, unknown: [] });
+    expect(choosePoint(withView, [ext, ...events, ...chunks, ...views], 'a40a')).toEqual({ kind: 'point', index: 2, unknown: [] });
+    const other = choosePoint(withView, [ext, ...events, 'view public.v: SELECT 2']);
+    expect(other.kind).toBe('no-match');
   });
   it('pg_partman and its schema are optional either way', () => {
     const partman = ['extension pg_partman schema=partman', 'schema partman'];
