@@ -85,12 +85,15 @@ export interface CatalogComparison {
 }
 
 /**
- * The object a line describes: its kind and qualified name, e.g.
- * `column public.events.embedding` or `index public.events.events_pkey`.
+ * The object a line describes, e.g. `column public.events.embedding`,
+ * `index public.events.events_pkey` or `comment column public.events.content`:
+ * what comes before the definition (`: …`), or the kind and name alone.
  */
 export function objectOf(line: string): string {
   const [kind = '', name = ''] = line.split(' ', 2);
-  return `${kind} ${name.replace(/:$/, '')}`;
+  // a column line has no `: `, but its default may
+  const colon = kind === 'column' ? -1 : line.indexOf(': ');
+  return colon > 0 ? line.slice(0, colon) : `${kind} ${name}`;
 }
 
 export function compareCatalogs(expected: Iterable<string>, actual: Iterable<string>): CatalogComparison {

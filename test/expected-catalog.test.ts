@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.ts';
-import { compareCatalogs, describeDifferences, formatDelta, parseDelta, readExpectedCatalogs } from '../src/expected-catalog.ts';
+import { compareCatalogs, describeDifferences, formatDelta, objectOf, parseDelta, readExpectedCatalogs } from '../src/expected-catalog.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-expected-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,6 +30,18 @@ describe('expected catalogs', () => {
       ['2_b', ['table public.a', 'table public.c']],
     ]);
     expect(expected.unknownFrom).toBe('3_c');
+  });
+  it('names the object of each kind of line', () => {
+    expect(
+      [
+        "column public.t.c text null default='a: b'::text",
+        'comment column public.t.c: note',
+        'function public.f(a integer, b text): CREATE OR REPLACE FUNCTION',
+        'extension vector schema=public',
+        'sequence public.s type=bigint start=1',
+        'view public.v: SELECT 1',
+      ].map(objectOf),
+    ).toEqual(['column public.t.c', 'comment column public.t.c', 'function public.f(a integer, b text)', 'extension vector', 'sequence public.s', 'view public.v']);
   });
   it('compares by object: missing, different, extra', () => {
     const comparison = compareCatalogs(
