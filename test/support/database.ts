@@ -15,8 +15,8 @@ export function adminUrl(): string {
   return inject('adminUrl');
 }
 
-export async function freshDatabase(): Promise<TestDatabase> {
-  const admin = adminUrl();
+/** A new empty database on the run's server, or on the server at `admin` (e.g. partman-server.ts). */
+export async function freshDatabase(admin = adminUrl()): Promise<TestDatabase> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   await withClient(admin, (c) => c.query(`create database ${name}`));
   const url = new URL(admin);
