@@ -5,17 +5,11 @@
 import { basename, extname } from 'node:path';
 import type pg from 'pg';
 import type { MigrationBuilder } from 'node-pg-migrate';
-import { ConfigError } from './errors.ts';
-import { explainFailure, interrupted, LockNotGranted, type Running } from './failure-report.ts';
+import { ConfigError, LockNotGranted } from './errors.ts';
+import { explainFailure, interrupted, type Running } from './failure-report.ts';
 import { ProgressReporter } from './progress.ts';
 import { backoff, sleep } from './signals.ts';
-import type { Session } from './session.ts';
-
-export interface ApplyRequest {
-  direction: 'up' | 'down';
-  /** how many migrations to run; `up` runs all pending when omitted */
-  count?: number;
-}
+import { LEDGER_SCHEMA, type ApplyRequest, type Session } from './session.ts';
 
 type Action = ((pgm: MigrationBuilder, run?: () => void) => Promise<void> | void) | false | undefined;
 interface Actions {
@@ -32,12 +26,11 @@ export async function applyMigrations(session: Session, request: ApplyRequest): 
   // end flushes the WAL of all of them before we report anything, and a crash
   // before that loses whole migrations, ledger rows included, which the next
   // run applies again.
-  await session.client.query('set synchronous_commit = off');
+  await session.database.setSynchronousCommit(false);
   try {
     return await applyWithRetries(session, request);
   } finally {
-    // an xid makes this a real commit, which waits for the WAL up to here
-    await session.client.query('set synchronous_commit = on; select pg_current_xact_id()').catch(() => undefined);
+    await session.database.setSynchronousCommit(true).catch(() => undefined);
   }
 }
 
@@ -61,12 +54,12 @@ async function applyWithRetries(session: Session, request: ApplyRequest): Promis
 }
 
 async function runOnce(session: Session, request: ApplyRequest): Promise<string[]> {
-  const { client, log, signals, config } = session;
+  const { database, log, signals, config } = session;
   const { runner, jiti } = await import('node-pg-migrate');
   const { sqlMigration } = await import('node-pg-migrate/sqlMigration');
   const verb = request.direction === 'up' ? 'applying' : 'reverting';
   let running: Running | undefined;
-  const progress = new ProgressReporter(config, log, session.pid);
+  const progress = new ProgressReporter(config.progressIntervalMs, log, database.progressWatcher());
   const finish = () => {
     progress.stop();
     if (!running) return;
@@ -114,18 +107,18 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
     query(text: string | { text: string }, values?: unknown[]) {
       if (signals.received) return Promise.reject(interrupted(session, running?.name));
       if (running) running.statement = typeof text === 'string' ? text : text.text;
-      return values === undefined ? client.query(text as string) : client.query(text as string, values);
+      return database.executor.query(text, values);
     },
   };
   // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
-  const unsubscribe = signals.onSignal(() => void session.cancelRunningStatement());
+  const unsubscribe = signals.onSignal(() => void database.cancelRunningStatement());
   const quiet = { debug: (m: string) => log.debug(m), info: (m: string) => log.debug(m), warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) };
   try {
     const ran = await runner({
       dbClient: observed as unknown as pg.Client,
       dir: config.migrationsDir,
       migrationsTable: config.migrationsTable,
-      migrationsSchema: session.tables.schema,
+      migrationsSchema: LEDGER_SCHEMA,
       direction: request.direction,
       ...(request.count !== undefined && { count: request.count }),
       noLock: true, // ours is held (lock.ts)

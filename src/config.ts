@@ -4,8 +4,8 @@ import { customCleanEnv, makeValidator, port, str, type ReporterOptions } from '
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClientConfig } from 'pg';
-import { ConfigError } from './errors.ts';
-import { buildUrl, InvalidUrl, parseUrl, SSL_MODES, type SslMode } from './database-url.ts';
+import { ConfigError, InvalidUrl } from './errors.ts';
+import { buildUrl, parseUrl, SSL_MODES, type SslMode } from './database-url.ts';
 import { registerSecret } from './redact.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;

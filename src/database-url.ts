@@ -1,6 +1,7 @@
 // The connection settings: a URL (plain or SQLAlchemy-style) or the POSTGRES_*
 // parts, turned into a pg ClientConfig. Nothing here echoes a password.
 import type { ClientConfig } from 'pg';
+import { InvalidUrl } from './errors.ts';
 import { readFileSync } from 'node:fs';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -21,8 +22,6 @@ export interface Connection {
   display: string;
 }
 
-/** Thrown with a message that is safe to print (it never contains the URL). */
-export class InvalidUrl extends Error {}
 
 const SCHEMES = /^(postgres|postgresql)(\+(asyncpg|psycopg2?|psycopg|pg8000|pg))?:\/\//i;
 

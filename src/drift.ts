@@ -1,6 +1,6 @@
 // The directory compared with the ledger. Pure: no I/O, so every case is cheap to test.
 import { SchemaMismatch } from './errors.ts';
-import type { AppliedMigration } from './ledger.ts';
+import type { AppliedMigration } from './database/port.ts';
 import type { MigrationFile } from './migration-files.ts';
 
 export interface Drift {
@@ -34,15 +34,28 @@ export function compare(files: readonly MigrationFile[], applied: readonly Appli
   return drift;
 }
 
-export const isClean = (drift: Drift): boolean => drift.changed.length === 0 && drift.missing.length === 0;
+/** What drifted, one line per migration: applied files edited since, applied migrations not on disk. */
+export interface DriftProblems {
+  changed: string[];
+  missing: string[];
+}
 
-/** Changed or missing applied migrations stop `up`, `down` and `verify` (exit 6). */
+export function driftProblems(drift: Drift): DriftProblems {
+  return {
+    changed: drift.changed.map((file) => `${file.name}: applied, but ${file.path} has changed since (run \`repair ${file.name}\` to accept the new content)`),
+    missing: drift.missing.map((row) => `${row.name}: applied on ${row.runOn.toISOString()}, but not in this image's migrations (the database is ahead of this image)`),
+  };
+}
+
+/** Changed or missing applied migrations stop `up`, `down`, `stamp` and `verify` (exit 6). */
+export function driftMismatch({ changed, missing }: DriftProblems): SchemaMismatch | undefined {
+  const problems = [...changed, ...missing];
+  if (problems.length === 0) return undefined;
+  const what = missing.length > 0 && changed.length === 0 ? 'the database is ahead of these migrations' : 'applied migrations have drifted';
+  return new SchemaMismatch(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+}
+
 export function assertNoDrift(drift: Drift): void {
-  const problems = [
-    ...drift.changed.map((file) => `${file.name}: applied, but ${file.path} has changed since (run \`repair ${file.name}\` to accept the new content)`),
-    ...drift.missing.map((row) => `${row.name}: applied on ${row.runOn.toISOString()}, but not in this image's migrations (the database is ahead of this image)`),
-  ];
-  if (problems.length === 0) return;
-  const what = drift.missing.length > 0 && drift.changed.length === 0 ? 'the database is ahead of these migrations' : 'applied migrations have drifted';
-  throw new SchemaMismatch(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+  const mismatch = driftMismatch(driftProblems(drift));
+  if (mismatch) throw mismatch;
 }

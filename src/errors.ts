@@ -1,8 +1,9 @@
-// Every failure the runner reports is one of these classes; the CLI maps them
-// to exit codes through EXIT_CODES alone, never by reading messages.
+// Every failure the runner reports is one of these classes, and each carries its
+// own exit code: the CLI reads `exitCode`, never messages or class names.
 
 /** Base class: `message` is one readable line that never holds a password. */
-export class MigrateError extends Error {
+export abstract class MigrateError extends Error {
+  abstract readonly exitCode: number;
   /** Extra lines printed under the message (what differs, how to fix it). */
   readonly details: readonly string[];
   constructor(message: string, details: readonly string[] = []) {
@@ -12,52 +13,67 @@ export class MigrateError extends Error {
   }
 }
 
-/** A migration failed; its transaction was rolled back (exit 1). */
-export class MigrationFailed extends MigrateError {}
-/** `lint` found dangerous operations not accepted in their file (exit 1). */
-export class LintFindings extends MigrateError {}
-/** Bad arguments (exit 2). */
-export class UsageError extends MigrateError {}
-/** Bad or missing settings, or an unreadable migrations directory (exit 3). */
-export class ConfigError extends MigrateError {}
-/** The database could not be reached, or refused us (exit 4). */
-export class DatabaseUnavailable extends MigrateError {}
-/** Another runner held the migration lock for longer than MIGRATE_LOCK_TIMEOUT (exit 5). */
-export class LockTimeout extends MigrateError {}
-/** The database is not what the migrations expect: drift, unknown history, wrong schema (exit 6). */
-export class SchemaMismatch extends MigrateError {}
-/** `verify` found migrations not yet applied (exit 7). */
-export class PendingMigrations extends MigrateError {}
+/** A migration failed; its transaction was rolled back. */
+export class MigrationFailed extends MigrateError {
+  readonly exitCode = 1;
+}
+/** A DDL lock was not granted within MIGRATE_DDL_LOCK_TIMEOUT: apply.ts may retry; otherwise `failure` is reported. */
+export class LockNotGranted extends MigrateError {
+  readonly exitCode = 1;
+  constructor(readonly migration: string, readonly failure: MigrationFailed) {
+    super(failure.message, failure.details);
+  }
+}
+/** `lint` found dangerous operations not accepted in their file. */
+export class LintFindings extends MigrateError {
+  readonly exitCode = 1;
+}
+/** The migration exports `down = false` (or `up = false`): node-pg-migrate refuses to run it that way. */
+export class IrreversibleMigration extends MigrateError {
+  readonly exitCode = 1;
+}
+/** Bad arguments. */
+export class UsageError extends MigrateError {
+  readonly exitCode = 2;
+}
+/** Bad or missing settings, or an unreadable migrations directory or file. */
+export class ConfigError extends MigrateError {
+  readonly exitCode = 3;
+}
+/** A connection URL that cannot be used; its message never contains the URL. */
+export class InvalidUrl extends MigrateError {
+  readonly exitCode = 3;
+}
+/** The database could not be reached, or refused us. */
+export class DatabaseUnavailable extends MigrateError {
+  readonly exitCode = 4;
+}
+/** Another runner held the migration lock for longer than MIGRATE_LOCK_TIMEOUT. */
+export class LockTimeout extends MigrateError {
+  readonly exitCode = 5;
+}
+/** The database is not what the migrations expect: drift, unknown history, wrong schema. */
+export class SchemaMismatch extends MigrateError {
+  readonly exitCode = 6;
+}
+/** `verify` found migrations not yet applied. */
+export class PendingMigrations extends MigrateError {
+  readonly exitCode = 7;
+}
+
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
 /** SIGINT / SIGTERM arrived; the running migration was cancelled and rolled back (130 / 143). */
 export class Interrupted extends MigrateError {
-  readonly signal: 'SIGINT' | 'SIGTERM';
-  constructor(signal: 'SIGINT' | 'SIGTERM', message: string) {
-    super(message);
-    this.signal = signal;
+  readonly exitCode: 130 | 143;
+  /** The one place the "stopped by SIGTERM while …; …" message is built. */
+  constructor(readonly signal: StopSignal, during: string | undefined, outcome?: string) {
+    super(`stopped by ${signal}${during ? ` ${during}` : ''}${outcome ? `; ${outcome}` : ''}`);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
   }
 }
 
-export const EXIT_CODES = {
-  ok: 0,
-  MigrationFailed: 1,
-  UsageError: 2,
-  ConfigError: 3,
-  DatabaseUnavailable: 4,
-  LockTimeout: 5,
-  SchemaMismatch: 6,
-  PendingMigrations: 7,
-  SIGINT: 130,
-  SIGTERM: 143,
-} as const;
-
+/** Unexpected errors (a bug, a library's own error) still fail: the API must not start behind them. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof Interrupted) return EXIT_CODES[error.signal];
-  if (error instanceof MigrationFailed || error instanceof LintFindings) return EXIT_CODES.MigrationFailed;
-  if (error instanceof UsageError) return EXIT_CODES.UsageError;
-  if (error instanceof ConfigError) return EXIT_CODES.ConfigError;
-  if (error instanceof DatabaseUnavailable) return EXIT_CODES.DatabaseUnavailable;
-  if (error instanceof LockTimeout) return EXIT_CODES.LockTimeout;
-  if (error instanceof SchemaMismatch) return EXIT_CODES.SchemaMismatch;
-  if (error instanceof PendingMigrations) return EXIT_CODES.PendingMigrations;
-  return 1; // an unexpected error: still a failure the API must not start behind
+  return error instanceof MigrateError ? error.exitCode : 1;
 }

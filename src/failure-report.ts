@@ -2,10 +2,9 @@
 // file, the statement (around PostgreSQL's error position), PostgreSQL's own
 // words, and what state the database was left in; always after making sure no
 // transaction is left open on the connection.
-import type pg from 'pg';
 import type { MigrationBuilder } from 'node-pg-migrate';
-import { DatabaseUnavailable, Interrupted, MigrateError, MigrationFailed } from './errors.ts';
-import { invalidIndexes } from './invalid-indexes.ts';
+import type { Blocker } from './database/port.ts';
+import { DatabaseUnavailable, Interrupted, LockNotGranted, MigrateError, MigrationFailed } from './errors.ts';
 import type { Session } from './session.ts';
 
 /** The migration node-pg-migrate is running, as apply.ts follows it. */
@@ -20,23 +19,17 @@ export interface Running {
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
 
-/** A DDL lock was not granted within MIGRATE_DDL_LOCK_TIMEOUT: apply.ts may retry. */
-export class LockNotGranted extends Error {
-  constructor(readonly migration: string, readonly failure: MigrationFailed) {
-    super(failure.message);
-  }
-}
-
 // Turns whatever node-pg-migrate threw into one of our errors, after making sure
 // no transaction is left open on the connection.
 export async function explainFailure(session: Session, error: unknown, running: Running | undefined): Promise<Error> {
-  if (session.connectionLost()) {
+  const { database } = session;
+  if (database.connectionLost()) {
     return new DatabaseUnavailable(
       `lost the connection to ${session.config.database.display} during ${running?.name ?? 'the migrations'}: ${(error as Error).message}`,
       ['PostgreSQL rolls back a transaction whose client is gone; the next run repeats what was not recorded'],
     );
   }
-  await session.client.query('rollback').catch(() => undefined);
+  await database.rollback().catch(() => undefined);
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof MigrateError) return cause; // a migration that does not load
   if (error instanceof MigrateError) return error;
@@ -54,11 +47,11 @@ export async function explainFailure(session: Session, error: unknown, running: 
   ];
   if (!transactional) {
     details.push('this migration runs outside a transaction: statements before the failing one stay applied; it is not recorded, so the next run repeats it');
-    const invalid = await invalidIndexes(session.client).catch(() => []);
+    const invalid = await database.invalidIndexes().catch(() => []);
     if (invalid.length > 0) details.push(`invalid indexes left behind: ${invalid.join(', ')} (the rerun drops and rebuilds them, or drop them with DROP INDEX CONCURRENTLY)`);
   }
   if (pgError.code === LOCK_NOT_AVAILABLE) {
-    const blockers = await lockBlockers(session.client).catch(() => []);
+    const blockers = (await database.blockers().catch(() => [])).map(describeBlocker);
     const failure = new MigrationFailed(
       `migration ${name} could not lock what it changes within MIGRATE_DDL_LOCK_TIMEOUT (${session.config.ddlLockTimeoutMs / 1000} s); rolled back`,
       [...details, ...(blockers.length ? blockers.map((b) => `blocked by ${b}`) : ['the blocking session has already finished'])],
@@ -73,7 +66,7 @@ export async function explainFailure(session: Session, error: unknown, running: 
 
 export function interrupted(session: Session, migration: string | undefined): Interrupted {
   const signal = session.signals.received!;
-  return new Interrupted(signal, `stopped by ${signal}${migration ? ` during ${migration}, which was rolled back` : ''}; the migration lock is released`);
+  return new Interrupted(signal, migration && `during ${migration}, which was rolled back`, 'the migration lock is released');
 }
 
 // The statement, cut to the lines around PostgreSQL's error position.
@@ -87,18 +80,7 @@ function excerpt(statement: string, position: string | undefined): string {
   return `${line ? `(line ${line}) ` : ''}${shown}${lines.length > from + 6 ? '\n    …' : ''}`;
 }
 
-// Sessions holding locks on user tables: the likely reason our DDL waited.
-async function lockBlockers(client: pg.Client): Promise<string[]> {
-  const { rows } = await client.query<{ pid: number; app: string; state: string; since: Date | null; relations: string }>(
-    `select a.pid, a.application_name as app, a.state, a.xact_start as since,
-            string_agg(distinct l.relation::regclass::text, ', ') as relations
-       from pg_locks l join pg_stat_activity a on a.pid = l.pid
-      where l.locktype = 'relation' and l.granted and a.pid <> pg_backend_pid()
-        and l.database = (select oid from pg_database where datname = current_database())
-        and l.relation not in (select oid from pg_class where relnamespace = 'pg_catalog'::regnamespace)
-      group by 1, 2, 3, 4 order by a.xact_start nulls last`,
-  );
-  return rows.map(
-    (r) => `pid ${r.pid} (${r.app || 'no application_name'}, ${r.state}${r.since ? `, transaction open since ${r.since.toISOString()}` : ''}) holding locks on ${r.relations}`,
-  );
+function describeBlocker(b: Blocker): string {
+  const since = b.since ? `, transaction open since ${b.since.toISOString()}` : '';
+  return `pid ${b.pid} (${b.application_name || 'no application_name'}, ${b.state}${since}) holding locks on ${b.relations}`;
 }

@@ -5,7 +5,9 @@ import { basename, extname } from 'node:path';
 import type { MigrationAction } from 'node-pg-migrate/migration';
 import type { MigrationBuilder } from 'node-pg-migrate/migrationBuilder';
 import type { MigrationBuilderActions } from 'node-pg-migrate/sqlMigration';
-import { MigrateError } from './errors.ts';
+import { IrreversibleMigration } from './errors.ts';
+
+export { IrreversibleMigration };
 
 export interface MigrationSql {
   /** one entry per MigrationBuilder step, exactly as node-pg-migrate would send it */
@@ -14,8 +16,6 @@ export interface MigrationSql {
   transaction: boolean;
 }
 
-/** The migration exports `down = false` (or `up = false`): node-pg-migrate refuses to run it that way. */
-export class IrreversibleMigration extends MigrateError {}
 
 export async function renderMigrationSql(path: string, direction: 'up' | 'down'): Promise<MigrationSql> {
   const file = basename(path);

@@ -2,33 +2,22 @@
 // at that interval, read from a second connection (ours is busy running it):
 // how long, what it waits on, and for CREATE INDEX the phase and blocks or
 // tuples done out of the total, from pg_stat_progress_create_index.
-import pg from 'pg';
-import type { Config } from './config.ts';
+import type { ProgressWatcher } from './database/port.ts';
 import type { Logger } from './log.ts';
-
-interface Sample {
-  seconds: number;
-  wait_event: string | null;
-  phase: string | null;
-  index: string | null;
-  blocks_done: string | null;
-  blocks_total: string | null;
-  tuples_done: string | null;
-  tuples_total: string | null;
-}
 
 export class ProgressReporter {
   private timer: NodeJS.Timeout | undefined;
-  private watcher: pg.Client | undefined;
   private migration: string | undefined;
+  /** a heartbeat still waiting for its sample: the next one is skipped, not stacked */
+  private beating = false;
 
-  constructor(private readonly config: Config, private readonly log: Logger, private readonly pid: number) {}
+  constructor(private readonly intervalMs: number, private readonly log: Logger, private readonly watcher: ProgressWatcher) {}
 
   start(migration: string): void {
     this.stop();
-    if (this.config.progressIntervalMs <= 0) return;
+    if (this.intervalMs <= 0) return;
     this.migration = migration;
-    this.timer = setInterval(() => void this.beat(migration), this.config.progressIntervalMs);
+    this.timer = setInterval(() => void this.beat(migration), this.intervalMs);
   }
 
   stop(): void {
@@ -37,15 +26,17 @@ export class ProgressReporter {
     this.migration = undefined;
   }
 
+  /** Stops and closes the watcher connection, if a heartbeat opened it. */
   async close(): Promise<void> {
     this.stop();
-    await this.watcher?.end().catch(() => undefined);
-    this.watcher = undefined;
+    await this.watcher.close();
   }
 
   private async beat(migration: string): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
     try {
-      const sample = await this.sample();
+      const sample = await this.watcher.sample();
       if (!sample || this.migration !== migration) return; // finished meanwhile
       const fields = {
         migration,
@@ -58,25 +49,9 @@ export class ProgressReporter {
       this.log.info(`still running ${migration}${describe(fields)}`, fields);
     } catch (error) {
       this.log.debug(`progress not available: ${(error as Error).message}`);
+    } finally {
+      this.beating = false;
     }
-  }
-
-  private async sample(): Promise<Sample | undefined> {
-    if (!this.watcher) {
-      const watcher = new pg.Client({ ...this.config.database.client, application_name: 'mnemolite-migrate (progress)' });
-      watcher.on('error', () => (this.watcher = undefined));
-      await watcher.connect();
-      this.watcher = watcher;
-    }
-    const { rows } = await this.watcher.query<Sample>(
-      `select extract(epoch from now() - a.query_start)::float8 as seconds,
-              case when a.wait_event_type is not null then a.wait_event_type || ':' || a.wait_event end as wait_event,
-              p.phase, p.index_relid::regclass::text as index, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
-         from pg_stat_activity a left join pg_stat_progress_create_index p on p.pid = a.pid
-        where a.pid = $1 and a.state = 'active'`,
-      [this.pid],
-    );
-    return rows[0];
   }
 }
 

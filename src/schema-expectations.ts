@@ -1,6 +1,6 @@
 // A migration's declaration of the schema it stands for, checked against the
 // catalog: this is what makes a baseline stamp verified rather than blind.
-import type pg from 'pg';
+import type { Database, SchemaFacts } from './database/port.ts';
 
 export interface SchemaExpectation {
   extensions?: readonly string[];
@@ -13,27 +13,20 @@ export interface SchemaExpectation {
 const qualified = (name: string) => (name.includes('.') ? name : `public.${name}`);
 
 /** Lists every way the database differs from `expected`; empty when it matches. */
-export async function findDifferences(client: pg.Client, expected: SchemaExpectation): Promise<string[]> {
-  const tables = Object.keys(expected.tables ?? {}).map(qualified);
-  const { rows } = await client.query<{ extensions: string[]; columns: { t: string; c: string; type: string }[] | null; indexes: string[] }>(
-    `select
-       array(select extname::text from pg_extension) as extensions,
-       (select json_agg(json_build_object('t', n.nspname || '.' || c.relname, 'c', a.attname, 'type', format_type(a.atttypid, a.atttypmod)))
-          from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-         where (n.nspname || '.' || c.relname) = any($1::text[]) and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped) as columns,
-       array(select schemaname || '.' || indexname from pg_indexes) as indexes`,
-    [tables],
-  );
-  const actual = rows[0]!;
+export async function findDifferences(database: Database, expected: SchemaExpectation): Promise<string[]> {
+  return differences(await database.schemaFacts(Object.keys(expected.tables ?? {}).map(qualified)), expected);
+}
+
+function differences(actual: SchemaFacts, expected: SchemaExpectation): string[] {
   const differences: string[] = [];
 
   for (const extension of expected.extensions ?? []) {
     if (!actual.extensions.includes(extension)) differences.push(`extension ${extension} is not installed`);
   }
   const columns = new Map<string, Map<string, string>>();
-  for (const { t, c, type } of actual.columns ?? []) {
-    if (!columns.has(t)) columns.set(t, new Map());
-    columns.get(t)!.set(c, type);
+  for (const { table, column, type } of actual.columns) {
+    if (!columns.has(table)) columns.set(table, new Map());
+    columns.get(table)!.set(column, type);
   }
   for (const [table, expectedColumns] of Object.entries(expected.tables ?? {})) {
     const found = columns.get(qualified(table));

@@ -1,21 +1,19 @@
 // Every fixed-size vector/halfvec column must hold EMBEDDING_DIMENSION values;
 // a model of another size would otherwise fail only when the API first writes.
-import type pg from 'pg';
+import type { Database } from './database/port.ts';
 import { SchemaMismatch } from './errors.ts';
 
-export async function checkVectorDimensions(client: pg.Client, dimension: number): Promise<void> {
-  const { rows } = await client.query<{ col: string; dims: number }>(
-    `select format('%I.%I.%I', n.nspname, c.relname, a.attname) as col, a.atttypmod as dims
-       from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-       join pg_type t on t.oid = a.atttypid
-      where t.typname in ('vector', 'halfvec') and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
-        and a.atttypmod > 0 and a.atttypmod <> $1 and n.nspname not in ('pg_catalog', 'information_schema')`,
-    [dimension],
-  );
-  if (rows.length > 0) {
-    throw new SchemaMismatch(
-      `${rows.length} vector column${rows.length === 1 ? ' does' : 's do'} not have EMBEDDING_DIMENSION = ${dimension}`,
-      rows.map((row) => `${row.col} has ${row.dims} dimensions`),
-    );
-  }
+/** The columns of another size, described; empty when all match. */
+export async function vectorDimensionProblems(database: Database, dimension: number): Promise<string[]> {
+  return (await database.vectorColumns()).filter((c) => c.dimensions !== dimension).map((c) => `${c.column} has ${c.dimensions} dimensions`);
+}
+
+export function vectorMismatch(problems: string[], dimension: number): SchemaMismatch | undefined {
+  if (problems.length === 0) return undefined;
+  return new SchemaMismatch(`${problems.length} vector column${problems.length === 1 ? ' does' : 's do'} not have EMBEDDING_DIMENSION = ${dimension}`, problems);
+}
+
+export async function checkVectorDimensions(database: Database, dimension: number): Promise<void> {
+  const mismatch = vectorMismatch(await vectorDimensionProblems(database, dimension), dimension);
+  if (mismatch) throw mismatch;
 }

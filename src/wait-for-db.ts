@@ -3,6 +3,7 @@
 // TLS refused, a host name that does not resolve).
 import pg from 'pg';
 import type { Config } from './config.ts';
+import { sessionSettings } from './database/session-settings.ts';
 import { DatabaseUnavailable, Interrupted } from './errors.ts';
 import type { Logger } from './log.ts';
 import { backoff, sleep, type SignalWatch } from './signals.ts';
@@ -19,11 +20,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// The server checks every 2 s that we are still there, so a runner killed with
-// SIGKILL mid-statement has its transaction rolled back and its lock released
-// within seconds, not when the statement ends.
-const CONNECTION_CHECK = '-c client_connection_check_interval=2000';
-
 export async function waitForDatabase(config: Config, log: Logger, signals: SignalWatch): Promise<Database> {
   const { client: settings, display } = config.database;
   const deadline = Date.now() + config.waitTimeoutMs;
@@ -32,9 +28,7 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
     const client = new pg.Client({
       ...settings,
       connectionTimeoutMillis: Math.max(1000, Math.min(5000, remaining)),
-      options: CONNECTION_CHECK,
-      ...(config.statementTimeoutMs > 0 && { statement_timeout: config.statementTimeoutMs }),
-      ...(config.ddlLockTimeoutMs > 0 && { lock_timeout: config.ddlLockTimeoutMs }),
+      ...sessionSettings(config),
     });
     let lost = false;
     // a server restart would otherwise surface as an unhandled 'error' event
@@ -53,7 +47,7 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
       await client.end().catch(() => undefined);
       const cause = describe(error, settings.ssl !== false && settings.ssl !== undefined);
       if (!cause.retryable) throw new DatabaseUnavailable(`cannot connect to ${display}: ${cause.text}`);
-      if (signals.received) throw new Interrupted(signals.received, `stopped by ${signals.received} while waiting for ${display}`);
+      if (signals.received) throw new Interrupted(signals.received, `while waiting for ${display}`);
       if (Date.now() >= deadline) {
         throw new DatabaseUnavailable(
           `database ${display} did not accept connections within ${config.waitTimeoutMs / 1000} s (last error: ${cause.text})`,
@@ -62,7 +56,7 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
       if (attempt === 0) log.info(`waiting for database ${display} (${cause.text}); retrying for up to ${Math.round(remaining / 1000)} s`);
       else log.debug(`still waiting for ${display}: ${cause.text}`);
       await sleep(Math.min(backoff(attempt, 100, 2000), deadline - Date.now()), signals.abortSignal);
-      if (signals.received) throw new Interrupted(signals.received, `stopped by ${signals.received} while waiting for ${display}`);
+      if (signals.received) throw new Interrupted(signals.received, `while waiting for ${display}`);
     }
   }
 }

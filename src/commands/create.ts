@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
+import type { LocalCommand } from './command.ts';
 
 export type TemplateKind = 'ts' | 'sql' | 'no-transaction';
 
@@ -12,6 +13,21 @@ const TEMPLATE_FILES: Record<TemplateKind, string> = {
   ts: 'migration.ts',
   sql: 'migration.sql',
   'no-transaction': 'migration-concurrent-index.ts',
+};
+
+interface CreateArgs {
+  dir: string;
+  name: string;
+  kind: TemplateKind;
+}
+
+export const command: LocalCommand<CreateArgs, { path: string }> = {
+  args: ({ flags, positionals, config }) => {
+    if (flags.sql && flags['no-transaction']) throw new UsageError('--sql and --no-transaction do not go together: SQL migrations always run in a transaction');
+    return { dir: config.migrationsDir, name: positionals[0]!, kind: flags.sql ? 'sql' : flags['no-transaction'] ? 'no-transaction' : 'ts' };
+  },
+  run: async ({ dir, name, kind }) => create(dir, name, kind),
+  format: ({ path }) => path,
 };
 
 export function create(dir: string, name: string, kind: TemplateKind, now = new Date()): { path: string } {

@@ -1,96 +1,118 @@
-// Every command the CLI accepts, with its flags: the CLI parses with this table,
-// `--help` prints it, and a test checks the deployment examples against it.
+// The table of commands: name, flags, whether it needs the database, and where
+// its run/format live. The CLI parses and dispatches with it alone, `--help`
+// prints it, and a test checks the deployment examples against it. Each
+// command's module is imported when it runs: every container start pays for
+// `up` alone, not for the linter or the prompt of `down`.
 import type { ParseArgsConfig } from 'node:util';
+import type { DatabaseCommand, LocalCommand } from './command.ts';
 
-export interface CommandSpec {
+// The table holds commands of every argument and result type; each module types its own.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyDatabaseCommand = DatabaseCommand<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyLocalCommand = LocalCommand<any, any>;
+
+interface SpecFields {
   usage: string;
   summary: string;
-  /** whether the command connects to the database */
-  database: boolean;
   options: NonNullable<ParseArgsConfig['options']>;
   /** how many positional arguments it takes */
   positionals: { min: number; max: number };
-  /** flag spellings, for tests and docs */
-  flags: string[];
 }
 
-const help = { help: { type: 'boolean', short: 'h' } } as const;
+export type CommandSpec = SpecFields & {
+  /** flag spellings, for tests and docs */
+  flags: string[];
+} & ({ database: true; load(): Promise<AnyDatabaseCommand> } | { database: false; load(): Promise<AnyLocalCommand> });
 
-function spec(s: Omit<CommandSpec, 'flags'>): CommandSpec {
+const help = { help: { type: 'boolean', short: 'h' } } as const;
+const json = { json: { type: 'boolean' } } as const;
+
+function spec(s: SpecFields & ({ database: true; load(): Promise<AnyDatabaseCommand> } | { database: false; load(): Promise<AnyLocalCommand> })): CommandSpec {
   const flags = Object.entries(s.options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
   return { ...s, flags };
 }
 
 export const COMMANDS = {
   up: spec({
-    usage: 'up [--allow-out-of-order] [--dry-run]',
+    usage: 'up [--allow-out-of-order] [--dry-run] [--json]',
     summary: 'apply pending migrations (the default command); adopts an existing schema by a verified baseline stamp; --dry-run is plan',
     database: true,
-    options: { ...help, 'allow-out-of-order': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    options: { ...help, ...json, 'allow-out-of-order': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 0, max: 0 },
+    load: () => import('./up.ts').then((m) => m.command),
   }),
   down: spec({
-    usage: 'down (--to <migration> | --count <n>) [--yes]',
+    usage: 'down (--to <migration> | --count <n>) [--yes] [--json]',
     summary: 'revert the newest migrations, never below the baseline; --yes is required when stdin is not a terminal',
     database: true,
-    options: { ...help, to: { type: 'string' }, count: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+    options: { ...help, ...json, to: { type: 'string' }, count: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
     positionals: { min: 0, max: 0 },
+    load: () => import('./down.ts').then((m) => m.command),
   }),
   status: spec({
     usage: 'status [--json]',
     summary: 'applied migrations with their time, pending ones, and anomalies',
     database: true,
-    options: { ...help, json: { type: 'boolean' } },
+    options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
+    load: () => import('./status.ts').then((m) => m.command),
   }),
   current: spec({
-    usage: 'current',
+    usage: 'current [--json]',
     summary: 'the newest applied migration',
     database: true,
-    options: { ...help },
+    options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
+    load: () => import('./history.ts').then((m) => m.currentCommand),
   }),
   history: spec({
     usage: 'history [--json]',
     summary: 'every applied migration, oldest first',
     database: true,
-    options: { ...help, json: { type: 'boolean' } },
+    options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
+    load: () => import('./history.ts').then((m) => m.historyCommand),
   }),
   stamp: spec({
-    usage: 'stamp <migration>',
+    usage: 'stamp <migration> [--json]',
     summary: 'record migrations up to <migration> as applied without running them, after checking what they declare',
     database: true,
-    options: { ...help },
+    options: { ...help, ...json },
     positionals: { min: 1, max: 1 },
+    load: () => import('./stamp.ts').then((m) => m.command),
   }),
   verify: spec({
-    usage: 'verify',
+    usage: 'verify [--json]',
     summary: 'exit 0 only when the database is at the newest migration and nothing drifted (7: pending, 6: drift)',
     database: true,
-    options: { ...help },
+    options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
+    load: () => import('./verify.ts').then((m) => m.command),
   }),
   repair: spec({
-    usage: 'repair [<migration>]',
+    usage: 'repair [<migration>] [--json]',
     summary: 'accept edited applied migrations by recording their new checksums',
     database: true,
-    options: { ...help },
+    options: { ...help, ...json },
     positionals: { min: 0, max: 1 },
+    load: () => import('./repair.ts').then((m) => m.command),
   }),
   plan: spec({
     usage: 'plan [--json]',
     summary: 'the exact SQL up would run for each pending migration, in a transaction or not, and the table locks it takes; changes nothing',
     database: true,
-    options: { ...help, json: { type: 'boolean' } },
+    options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
+    load: () => import('./plan.ts').then((m) => m.command),
   }),
   lint: spec({
     usage: 'lint [--json]',
     summary: 'report dangerous operations in the migrations (real PostgreSQL parser); exit 1 on findings not accepted in the file',
     database: false,
-    options: { ...help, json: { type: 'boolean' } },
+    options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
+    load: () => import('./lint.ts').then((m) => m.command),
   }),
   create: spec({
     usage: 'create <name> [--sql | --no-transaction]',
@@ -98,6 +120,7 @@ export const COMMANDS = {
     database: false,
     options: { ...help, sql: { type: 'boolean' }, 'no-transaction': { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
+    load: () => import('./create.ts').then((m) => m.command),
   }),
 } satisfies Record<string, CommandSpec>;
 

@@ -5,6 +5,7 @@ import { compare } from '../drift.ts';
 import { locksOf, type TableLock } from '../lock-modes.ts';
 import { renderMigrationSql } from '../migration-sql.ts';
 import type { Session } from '../session.ts';
+import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 
 export interface PlannedStatement {
   sql: string;
@@ -25,9 +26,15 @@ export interface PlanResult {
   pending: PlannedMigration[];
 }
 
+export const command: DatabaseCommand<undefined, PlanResult> = {
+  args: noArgs,
+  run: plan,
+  format: (result, { json }) => (json ? asJson(result) : formatPlan(result)),
+};
+
 export async function plan(session: Session): Promise<PlanResult> {
   const { parse } = await import('libpg-query');
-  const drift = compare(session.files, (await session.tables.read(session.client)).applied);
+  const drift = compare(session.files, (await session.database.readLedger()).applied);
   const pending: PlannedMigration[] = [];
   for (const file of drift.pending) {
     // only a table this same migration creates is invisible to others while it runs
@@ -48,10 +55,10 @@ export async function plan(session: Session): Promise<PlanResult> {
     }
     pending.push({ name: file.name, file: file.path, transaction, steps });
   }
-  return { database: session.config.database.display, ledger: `${session.tables.schema}.${session.tables.table}`, pending };
+  return { database: session.config.database.display, ledger: session.database.ledgerName, pending };
 }
 
-export function formatPlan(result: PlanResult): string {
+function formatPlan(result: PlanResult): string {
   if (result.pending.length === 0) return `nothing to apply on ${result.database}`;
   const lines = [`${result.pending.length} pending migration${result.pending.length === 1 ? '' : 's'} on ${result.database}`];
   for (const migration of result.pending) {

@@ -3,14 +3,25 @@
 import { compare } from '../drift.ts';
 import { UsageError } from '../errors.ts';
 import type { Session } from '../session.ts';
+import { asJson, type DatabaseCommand } from './command.ts';
 
-export async function repair(session: Session, only: string | undefined): Promise<{ accepted: string[] }> {
-  const { client, files, tables, log } = session;
+export interface RepairResult {
+  accepted: string[];
+}
+
+export const command: DatabaseCommand<string | undefined, RepairResult> = {
+  args: ({ positionals }) => positionals[0],
+  run: repair,
+  format: ({ accepted }, { json }) => (json ? asJson({ accepted }) : accepted.length > 0 ? `accepted: ${accepted.join(', ')}` : 'nothing to repair'),
+};
+
+export async function repair(session: Session, only: string | undefined): Promise<RepairResult> {
+  const { database, files, log } = session;
   return session.withLock(async () => {
-    const drift = compare(files, (await tables.read(client)).applied);
+    const drift = compare(files, (await database.readLedger()).applied);
     const changed = drift.changed.filter((file) => only === undefined || file.name === only);
     if (only !== undefined && changed.length === 0) throw new UsageError(`${only} is not an applied migration whose file changed`);
-    await tables.recordChecksums(client, changed);
+    await database.recordChecksums(changed);
     for (const file of changed) log.warn(`accepted the edited content of ${file.name}; it is not re-run`, { migration: file.name });
     return { accepted: changed.map((file) => file.name) };
   });

@@ -1,17 +1,30 @@
 // `stamp <migration>`: record migrations up to and including <migration> as
-// applied without running them — after checking what they declare they create.
-import { compare } from '../drift.ts';
+// applied without running them — after checking that nothing applied has
+// drifted and that the database holds what they declare.
+import { assertNoDrift, compare } from '../drift.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
 import { readAdoption } from '../migration-modules.ts';
 import { findDifferences } from '../schema-expectations.ts';
 import type { Session } from '../session.ts';
+import { asJson, type DatabaseCommand } from './command.ts';
 
-export async function stamp(session: Session, target: string): Promise<{ stamped: string[] }> {
-  const { client, files, tables, log } = session;
+export interface StampResult {
+  stamped: string[];
+}
+
+export const command: DatabaseCommand<string, StampResult> = {
+  args: ({ positionals }) => positionals[0]!,
+  run: stamp,
+  format: (result, { json }) => (json ? asJson(result) : ''),
+};
+
+export async function stamp(session: Session, target: string): Promise<StampResult> {
+  const { database, files, log } = session;
   const index = files.findIndex((file) => file.name === target);
   if (index < 0) throw new UsageError(`${target}: no such migration in ${session.config.migrationsDir}`);
   return session.withLock(async () => {
-    const drift = compare(files, (await tables.read(client)).applied);
+    const drift = compare(files, (await database.readLedger()).applied);
+    assertNoDrift(drift);
     const later = drift.pending.length < files.length ? files.findLastIndex((file) => !drift.pending.includes(file)) : -1;
     if (later > index) throw new UsageError(`${files[later]!.name}, after ${target}, is already applied; stamp only moves forward (use down to go back)`);
     const toStamp = drift.pending.filter((file) => files.indexOf(file) <= index);
@@ -22,10 +35,10 @@ export async function stamp(session: Session, target: string): Promise<{ stamped
     const differences: string[] = [];
     for (const file of toStamp) {
       const expects = (await readAdoption(file))?.expects;
-      if (expects) differences.push(...(await findDifferences(client, expects)).map((d) => `${file.name}: ${d}`));
+      if (expects) differences.push(...(await findDifferences(database, expects)).map((d) => `${file.name}: ${d}`));
     }
     if (differences.length > 0) throw new SchemaMismatch(`the database does not hold what ${target} declares; refusing to stamp`, differences);
-    await tables.stamp(client, toStamp);
+    await database.stamp(toStamp);
     const stamped = toStamp.map((file) => file.name);
     log.info(`stamped ${stamped.join(', ')} without running ${stamped.length === 1 ? 'it' : 'them'}`);
     return { stamped };

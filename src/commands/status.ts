@@ -1,7 +1,7 @@
 // `status`: what is applied (and when), what is pending, and anything wrong.
 import { compare } from '../drift.ts';
-import { invalidIndexes } from '../invalid-indexes.ts';
 import type { Session } from '../session.ts';
+import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 
 export interface StatusResult {
   database: string;
@@ -11,9 +11,15 @@ export interface StatusResult {
   anomalies: string[];
 }
 
+export const command: DatabaseCommand<undefined, StatusResult> = {
+  args: noArgs,
+  run: status,
+  format: (result, { json }) => (json ? asJson(result) : formatStatus(result)),
+};
+
 export async function status(session: Session): Promise<StatusResult> {
-  const { client, files, tables, config } = session;
-  const ledger = await tables.read(client);
+  const { database, files, config } = session;
+  const ledger = await database.readLedger();
   const drift = compare(files, ledger.applied);
   const changed = new Set(drift.changed.map((file) => file.name));
   const unrecorded = new Set(drift.unrecorded.map((file) => file.name));
@@ -22,12 +28,12 @@ export async function status(session: Session): Promise<StatusResult> {
     ...drift.changed.map((file) => `${file.name} was edited after it was applied`),
     ...drift.missing.map((row) => `${row.name} is applied but not on disk (the database is ahead of these migrations)`),
     ...drift.outOfOrder.map((file) => `${file.name} is pending but sorts before applied migrations`),
-    ...(await invalidIndexes(client)).map((index) => `index ${index} is invalid (an interrupted CREATE INDEX CONCURRENTLY): up reruns the migration that builds it, which drops and rebuilds it; or DROP INDEX CONCURRENTLY ${index}`),
+    ...(await database.invalidIndexes()).map((index) => `index ${index} is invalid (an interrupted CREATE INDEX CONCURRENTLY): up reruns the migration that builds it, which drops and rebuilds it; or DROP INDEX CONCURRENTLY ${index}`),
   ];
   if (!ledger.exists) anomalies.push(`no ${config.migrationsTable} table: this database is not managed yet (\`up\` adopts or creates it)`);
   return {
     database: config.database.display,
-    table: `${tables.schema}.${tables.table}`,
+    table: database.ledgerName,
     applied: ledger.applied.map((row) => ({
       name: row.name,
       run_on: row.runOn.toISOString(),
@@ -36,4 +42,15 @@ export async function status(session: Session): Promise<StatusResult> {
     pending: drift.pending.map((file) => file.name),
     anomalies,
   };
+}
+
+function formatStatus(result: StatusResult): string {
+  const lines = [`database: ${result.database} (ledger ${result.table})`, ''];
+  lines.push(`applied (${result.applied.length}):`);
+  for (const row of result.applied) lines.push(`  ${row.run_on}  ${row.name}${row.checksum === 'ok' ? '' : `  [${row.checksum}]`}`);
+  lines.push(`pending (${result.pending.length}):`);
+  for (const name of result.pending) lines.push(`  ${name}`);
+  lines.push(`anomalies (${result.anomalies.length}):`);
+  for (const anomaly of result.anomalies) lines.push(`  ${anomaly}`);
+  return lines.join('\n');
 }

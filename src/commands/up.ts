@@ -1,9 +1,9 @@
 // `up`: bring the database to the newest migration on disk.
 import { assertNoDrift, compare, type Drift } from '../drift.ts';
 import { SchemaMismatch } from '../errors.ts';
-import { invalidIndexes } from '../invalid-indexes.ts';
 import type { Session } from '../session.ts';
 import { checkVectorDimensions } from '../vector-dimensions.ts';
+import { asJson, type DatabaseCommand } from './command.ts';
 
 export interface UpOptions {
   allowOutOfOrder: boolean;
@@ -17,16 +17,22 @@ export interface UpResult {
   head: string;
 }
 
+export const command: DatabaseCommand<UpOptions, UpResult> = {
+  args: ({ flags }) => ({ allowOutOfOrder: flags['allow-out-of-order'] === true }),
+  run: up,
+  format: (result, { json }) => (json ? asJson(result) : ''),
+};
+
 export async function up(session: Session, options: UpOptions): Promise<UpResult> {
-  const { client, files, tables, log, config } = session;
+  const { database, files, log, config } = session;
   const head = files.at(-1)!.name;
   // The usual case, with no lock: the directory listing, one query, done. Also
   // asked while waiting for the lock, so waiters leave as soon as the holder is done.
   const upToDate = async (): Promise<UpResult | undefined> => {
-    const drift = compare(files, (await tables.read(client)).applied);
+    const drift = compare(files, (await database.readLedger()).applied);
     if (drift.pending.length > 0 || drift.unrecorded.length > 0) return undefined;
     assertNoDrift(drift);
-    await checkVectorDimensions(client, config.embedding.dimension);
+    await checkVectorDimensions(database, config.embedding.dimension);
     log.info(`database is up to date at ${head}`);
     return { applied: [], stamped: [], backfilled: [], head };
   };
@@ -34,38 +40,38 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
   if (done) return done;
 
   return session.withLock(async () => {
-    // only now that there is work: the modules that do it
-    const [{ planAdoption }, { applyMigrations }] = await Promise.all([import('../adoption.ts'), import('../apply.ts')]);
+    // only now that there is work: the module that decides adoption
+    const { planAdoption } = await import('../adoption.ts');
     const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
-    let ledger = await tables.read(client); // again: another runner may have finished while we waited
+    let ledger = await database.readLedger(); // again: another runner may have finished while we waited
     if (ledger.applied.length === 0) {
-      const plan = await planAdoption(client, files, config.migrationsTable, log);
+      const plan = await planAdoption(database, files, log);
       if (plan.kind === 'stamp') {
-        await tables.stamp(client, plan.through);
+        await database.stamp(plan.through);
         result.stamped = plan.through.map((file) => file.name);
         log.info(`stamped ${result.stamped.join(', ')} without running it: ${plan.because}`);
-        ledger = await tables.read(client);
+        ledger = await database.readLedger();
       }
     }
     const drift = compare(files, ledger.applied);
     assertNoDrift(drift);
     refuseOutOfOrder(drift, options);
     if (drift.unrecorded.length > 0) {
-      await tables.recordChecksums(client, drift.unrecorded);
+      await database.recordChecksums(drift.unrecorded);
       result.backfilled = drift.unrecorded.map((file) => file.name);
       log.info(`recorded checksums of ${result.backfilled.length} migrations applied before checksums were kept`);
     }
-    for (const index of await invalidIndexes(client)) log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);
+    for (const index of await database.invalidIndexes()) log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);
 
     if (drift.pending.length > 0) {
       log.info(`${drift.pending.length} migration${drift.pending.length === 1 ? '' : 's'} to apply`);
       try {
-        result.applied = await applyMigrations(session, { direction: 'up' });
+        result.applied = await session.apply({ direction: 'up' });
       } finally {
         await recordApplied(session, drift).catch((error) => log.debug(`checksums not recorded now (the next run will): ${error.message}`));
       }
     }
-    await checkVectorDimensions(client, config.embedding.dimension);
+    await checkVectorDimensions(database, config.embedding.dimension);
     log.info(result.applied.length > 0 ? `database is at ${head}` : `database is up to date at ${head}`);
     return result;
   }, upToDate);
@@ -84,6 +90,6 @@ function refuseOutOfOrder(drift: Drift, options: UpOptions): void {
 
 // Checksums for whatever node-pg-migrate managed to apply, also when a later migration failed.
 async function recordApplied(session: Session, drift: Drift): Promise<void> {
-  const applied = new Set((await session.tables.read(session.client)).applied.map((row) => row.name));
-  await session.tables.recordChecksums(session.client, drift.pending.filter((file) => applied.has(file.name)));
+  const applied = new Set((await session.database.readLedger()).applied.map((row) => row.name));
+  await session.database.recordChecksums(drift.pending.filter((file) => applied.has(file.name)));
 }

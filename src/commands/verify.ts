@@ -1,24 +1,53 @@
 // `verify`: succeeds only when the database is at the newest migration on disk and
 // nothing drifted — the check an API runs before it serves. Takes no lock.
-import { assertNoDrift, compare } from '../drift.ts';
-import { PendingMigrations, SchemaMismatch } from '../errors.ts';
-import { invalidIndexes } from '../invalid-indexes.ts';
+import { compare, driftMismatch, driftProblems, type DriftProblems } from '../drift.ts';
+import { PendingMigrations, SchemaMismatch, type MigrateError } from '../errors.ts';
 import type { Session } from '../session.ts';
-import { checkVectorDimensions } from '../vector-dimensions.ts';
+import { vectorDimensionProblems, vectorMismatch } from '../vector-dimensions.ts';
+import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 
 export interface VerifyResult {
+  ok: boolean;
   head: string;
+  /** applied migrations edited since, or applied but not on disk */
+  drift: DriftProblems;
+  pending: string[];
+  invalid_indexes: string[];
+  embedding_dimension: number;
+  /** vector columns whose size is not embedding_dimension */
+  vector_dimensions: string[];
 }
 
+export const command: DatabaseCommand<undefined, VerifyResult> = {
+  args: noArgs,
+  run: verify,
+  format: (result, { json }) => (json ? asJson(result) : result.ok ? `ok: database is at ${result.head}` : ''),
+  failure: verifyFailure,
+};
+
 export async function verify(session: Session): Promise<VerifyResult> {
-  const { client, files, tables, config } = session;
-  const drift = compare(files, (await tables.read(client)).applied);
-  assertNoDrift(drift);
-  if (drift.pending.length > 0) {
-    throw new PendingMigrations(`${drift.pending.length} migration${drift.pending.length === 1 ? ' is' : 's are'} not applied`, drift.pending.map((file) => file.name));
-  }
-  const invalid = await invalidIndexes(client);
-  if (invalid.length > 0) throw new SchemaMismatch(`invalid indexes: ${invalid.join(', ')}`, ['run `up` to rebuild them']);
-  await checkVectorDimensions(client, config.embedding.dimension);
-  return { head: files.at(-1)!.name };
+  const { database, files, config } = session;
+  const drift = compare(files, (await database.readLedger()).applied);
+  const result: VerifyResult = {
+    ok: false,
+    head: files.at(-1)!.name,
+    drift: driftProblems(drift),
+    pending: drift.pending.map((file) => file.name),
+    invalid_indexes: await database.invalidIndexes(),
+    embedding_dimension: config.embedding.dimension,
+    vector_dimensions: await vectorDimensionProblems(database, config.embedding.dimension),
+  };
+  result.ok = [result.drift.changed, result.drift.missing, result.pending, result.invalid_indexes, result.vector_dimensions].every((list) => list.length === 0);
+  return result;
+}
+
+// In the order an operator fixes them: drift (6), pending (7), then the schema itself (6).
+function verifyFailure(result: VerifyResult): MigrateError | undefined {
+  const { pending } = result;
+  return (
+    driftMismatch(result.drift) ??
+    (pending.length > 0 ? new PendingMigrations(`${pending.length} migration${pending.length === 1 ? ' is' : 's are'} not applied`, pending) : undefined) ??
+    (result.invalid_indexes.length > 0 ? new SchemaMismatch(`invalid indexes: ${result.invalid_indexes.join(', ')}`, ['run `up` to rebuild them']) : undefined) ??
+    vectorMismatch(result.vector_dimensions, result.embedding_dimension)
+  );
 }

@@ -1,0 +1,255 @@
+// The database port in memory, for in-process tests of every decision (up,
+// down, stamp, verify, adoption, drift) in milliseconds. A MemoryServer is one
+// database; each connect() is one session on it, so two runners can contend for
+// the lock. The shared contract suite holds it to the PostgreSQL behaviour.
+import type {
+  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressWatcher, SchemaFacts, VectorColumn,
+} from './port.ts';
+
+interface LedgerRow {
+  id: number;
+  name: string;
+  runOn: Date;
+}
+
+interface MemoryIndex {
+  table: string;
+  column: string;
+  valid: boolean;
+}
+
+const byC = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const qualified = (name: string) => (name.includes('.') ? name : `public.${name}`);
+const VECTOR_TYPE = /^(vector|halfvec)\((\d+)\)$/;
+
+export class MemoryServer {
+  /** ledger tables by `schema.table`; absent until created */
+  private readonly ledgers = new Map<string, { rows: LedgerRow[]; checksums?: Map<string, string> }>();
+  private readonly extensions = new Map<string, string>([['plpgsql', 'pg_catalog']]);
+  /** `schema.table` -> column -> type, in column order */
+  private readonly tables = new Map<string, Map<string, string>>();
+  /** `schema.index` */
+  private readonly indexes = new Map<string, MemoryIndex>();
+  private alembic: string[] | undefined;
+  private readonly tableLocks = new Map<number, Blocker>();
+  /** advisory locks: ledger name -> holder pid and how many times it took it */
+  readonly locks = new Map<string, { pid: number; count: number; since: Date }>();
+  private nextPid = 100;
+  private nextId = 1;
+  private clock = Date.UTC(2026, 0, 1);
+
+  connect(options: { schema?: string; table?: string } = {}): MemoryDatabase {
+    return new MemoryDatabase(this, this.nextPid++, options.schema ?? 'public', options.table ?? 'pgmigrations');
+  }
+
+  // --- arranging a state, as a test or a migration would with SQL ---
+
+  createExtension(name: string, schema = 'public'): void {
+    this.extensions.set(name, schema);
+  }
+
+  createTable(name: string, columns: Record<string, string>): void {
+    this.tables.set(qualified(name), new Map(Object.entries(columns)));
+  }
+
+  createIndex(table: string, name: string, column: string, options: { valid?: boolean } = {}): void {
+    const schema = qualified(table).split('.')[0]!;
+    this.indexes.set(`${schema}.${name}`, { table: qualified(table), column, valid: options.valid ?? true });
+  }
+
+  setAlembicRevisions(revisions: string[]): void {
+    this.alembic = revisions;
+    this.createTable('public.alembic_version', { version_num: 'character varying(32)' });
+  }
+
+  /** What node-pg-migrate does when it applies (`append`) or reverts (`remove`) a migration: the row, no checksum. */
+  appendLedgerRow(ledger: string, name: string): void {
+    const entry = this.ledgers.get(ledger) ?? { rows: [] };
+    this.ledgers.set(ledger, entry);
+    entry.rows.push({ id: this.nextId++, name, runOn: this.now() });
+  }
+
+  removeLedgerRow(ledger: string, name: string): void {
+    const entry = this.ledgers.get(ledger);
+    if (entry) entry.rows = entry.rows.filter((row) => row.name !== name);
+  }
+
+  /** Another session holding locks on tables in an open transaction. */
+  holdTableLocks(relations: string[]): () => void {
+    const pid = this.nextPid++;
+    this.tableLocks.set(pid, { pid, application_name: 'other', state: 'idle in transaction', since: this.now(), relations: relations.join(', ') });
+    return () => this.tableLocks.delete(pid);
+  }
+
+  // --- read by MemoryDatabase ---
+
+  /** @internal */ ledger(name: string, create = false) {
+    if (create && !this.ledgers.has(name)) this.ledgers.set(name, { rows: [] });
+    const entry = this.ledgers.get(name);
+    if (entry && create) entry.checksums ??= new Map();
+    return entry;
+  }
+
+  /** @internal */ now(): Date {
+    return new Date((this.clock += 1000));
+  }
+
+  /** @internal */ snapshot() {
+    return { extensions: this.extensions, tables: this.tables, indexes: this.indexes, alembic: this.alembic, tableLocks: [...this.tableLocks.values()] };
+  }
+}
+
+export class MemoryDatabase implements Database {
+  readonly ledgerName: string;
+  readonly executor: Executor = {
+    query: () => Promise.reject(new Error('the in-memory database runs no SQL; give the session a migrator')),
+  };
+  /** the last value set, for tests */
+  synchronousCommit = true;
+  private closed = false;
+
+  constructor(private readonly server: MemoryServer, readonly pid: number, schema: string, table: string) {
+    this.ledgerName = `${schema}.${table}`;
+  }
+
+  async readLedger(): Promise<Ledger> {
+    const entry = this.server.ledger(this.ledgerName);
+    if (!entry) return { exists: false, applied: [] };
+    const applied: AppliedMigration[] = entry.rows
+      .toSorted((a, b) => a.runOn.valueOf() - b.runOn.valueOf() || a.id - b.id)
+      .map((row) => ({ name: row.name, runOn: row.runOn, checksum: entry.checksums?.get(row.name) ?? null }));
+    return { exists: true, applied };
+  }
+
+  async stamp(entries: readonly ChecksumEntry[]): Promise<void> {
+    const entry = this.server.ledger(this.ledgerName, true)!;
+    const runOn = this.server.now(); // now() is one value per transaction
+    for (const { name, checksum } of entries) {
+      entry.rows.push({ id: entry.rows.reduce((max, row) => Math.max(max, row.id), 0) + 1, name, runOn });
+      entry.checksums!.set(name, checksum);
+    }
+  }
+
+  async recordChecksums(entries: readonly ChecksumEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const entry = this.server.ledger(this.ledgerName, true)!;
+    for (const { name, checksum } of entries) entry.checksums!.set(name, checksum);
+  }
+
+  async forgetReverted(): Promise<void> {
+    const entry = this.server.ledger(this.ledgerName);
+    if (!entry?.checksums) return;
+    const applied = new Set(entry.rows.map((row) => row.name));
+    for (const name of entry.checksums.keys()) if (!applied.has(name)) entry.checksums.delete(name);
+  }
+
+  async tryLock(): Promise<boolean> {
+    const held = this.server.locks.get(this.ledgerName);
+    if (held && held.pid !== this.pid) return false;
+    this.server.locks.set(this.ledgerName, { pid: this.pid, count: (held?.count ?? 0) + 1, since: held?.since ?? this.server.now() });
+    return true;
+  }
+
+  async unlock(): Promise<void> {
+    const held = this.server.locks.get(this.ledgerName);
+    if (!held || held.pid !== this.pid) return;
+    if (held.count > 1) held.count--;
+    else this.server.locks.delete(this.ledgerName);
+  }
+
+  async lockHolder(): Promise<LockHolder | undefined> {
+    const held = this.server.locks.get(this.ledgerName);
+    return held && { pid: held.pid, application_name: 'mnemolite-migrate', client_addr: null, since: held.since };
+  }
+
+  async blockers(): Promise<Blocker[]> {
+    return this.server.snapshot().tableLocks.filter((blocker) => blocker.pid !== this.pid);
+  }
+
+  async schemaFacts(tables: readonly string[]): Promise<SchemaFacts> {
+    const state = this.server.snapshot();
+    const wanted = new Set(tables);
+    return {
+      extensions: [...state.extensions.keys()].sort(byC),
+      columns: [...state.tables]
+        .filter(([table]) => wanted.has(table))
+        .sort(([a], [b]) => byC(a, b))
+        .flatMap(([table, columns]) => [...columns].map(([column, type]) => ({ table, column, type }))),
+      indexes: [...state.indexes.keys()].sort(byC),
+    };
+  }
+
+  async vectorColumns(): Promise<VectorColumn[]> {
+    return [...this.server.snapshot().tables]
+      .flatMap(([table, columns]) =>
+        [...columns].flatMap(([column, type]) => {
+          const match = VECTOR_TYPE.exec(type);
+          return match ? [{ column: `${table}.${column}`, dimensions: Number(match[2]) }] : [];
+        }),
+      )
+      .sort((a, b) => byC(a.column, b.column));
+  }
+
+  async invalidIndexes(): Promise<string[]> {
+    return [...this.server.snapshot().indexes]
+      .filter(([, index]) => !index.valid)
+      .map(([name]) => (name.startsWith('public.') ? name.slice('public.'.length) : name)) // regclass prints names on the search_path bare
+      .sort(byC);
+  }
+
+  async userTables(): Promise<string[]> {
+    return [...this.server.snapshot().tables.keys()].sort(byC);
+  }
+
+  async alembicRevisions(): Promise<string[] | undefined> {
+    return this.server.snapshot().alembic?.toSorted(byC);
+  }
+
+  async catalog(): Promise<string[]> {
+    const { extensions, indexes } = this.server.snapshot();
+    const tables = [...this.server.snapshot().tables].filter(([name]) => name !== 'public.alembic_version');
+    const schemas = new Set(['public', ...tables.map(([name]) => name.split('.')[0]!)]);
+    // with an empty search_path, types from an extension print qualified by its schema
+    const typeName = (type: string) => {
+      const schema = VECTOR_TYPE.test(type) ? extensions.get('vector') : undefined;
+      return schema ? `${schema}.${type}` : type;
+    };
+    const lines = [
+      ...[...extensions].map(([name, schema]) => `extension ${name} schema=${schema}`),
+      ...[...schemas].map((schema) => `schema ${schema}`),
+      ...tables.flatMap(([table, columns]) => [
+        `table ${table}`,
+        ...[...columns].map(([column, type]) => `column ${table}.${column} ${typeName(type)} null`),
+        `column-order ${table}: ${[...columns.keys()].join(',')}`,
+      ]),
+      ...[...indexes].map(([name, index]) => {
+        const bare = name.split('.')[1]!;
+        return `index ${index.table}.${bare}: CREATE INDEX ${bare} ON ${index.table} USING btree (${index.column})${index.valid ? '' : ' [INVALID]'}`;
+      }),
+    ];
+    return lines.sort(byC);
+  }
+
+  async setSynchronousCommit(on: boolean): Promise<void> {
+    this.synchronousCommit = on;
+  }
+
+  async rollback(): Promise<void> {}
+
+  async cancelRunningStatement(): Promise<void> {}
+
+  progressWatcher(): ProgressWatcher {
+    return { sample: async () => undefined, close: async () => undefined };
+  }
+
+  connectionLost(): boolean {
+    return this.closed;
+  }
+
+  /** Like a session ending: its advisory lock goes with it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const held = this.server.locks.get(this.ledgerName);
+    if (held?.pid === this.pid) this.server.locks.delete(this.ledgerName);
+  }
+}

@@ -1,0 +1,128 @@
+// The database port: every statement the runner sends goes through this
+// interface. Commands and decisions see only it; postgres-database.ts sends the
+// SQL, memory-database.ts keeps the same contract in memory for fast tests, and
+// test/support/database-contract.ts holds both to it.
+
+export interface AppliedMigration {
+  name: string;
+  runOn: Date;
+  /** null when applied before checksums were kept (e.g. by plain node-pg-migrate) */
+  checksum: string | null;
+}
+
+export interface Ledger {
+  /** whether node-pg-migrate's table exists */
+  exists: boolean;
+  /** in the order node-pg-migrate reads them: run_on, id */
+  applied: AppliedMigration[];
+}
+
+export interface ChecksumEntry {
+  name: string;
+  checksum: string;
+}
+
+/** The session holding the migration lock. */
+export interface LockHolder {
+  pid: number;
+  application_name: string;
+  client_addr: string | null;
+  since: Date | null;
+}
+
+/** A session holding locks on user tables: why our DDL may wait. */
+export interface Blocker {
+  pid: number;
+  application_name: string;
+  state: string;
+  /** when its transaction began */
+  since: Date | null;
+  /** the tables it holds locks on, comma-separated */
+  relations: string;
+}
+
+/** What schema-expectations.ts compares with a migration's `adopt.expects`. */
+export interface SchemaFacts {
+  extensions: string[];
+  /** columns of the tables asked for, as `schema.table` */
+  columns: { table: string; column: string; type: string }[];
+  /** every index as `schema.index` */
+  indexes: string[];
+}
+
+/** A fixed-size vector/halfvec column and its dimension count. */
+export interface VectorColumn {
+  column: string;
+  dimensions: number;
+}
+
+/** What the running statement of the migrating connection is doing, for heartbeats. */
+export interface ProgressSample {
+  seconds: number;
+  wait_event: string | null;
+  phase: string | null;
+  index: string | null;
+  blocks_done: string | null;
+  blocks_total: string | null;
+  tuples_done: string | null;
+  tuples_total: string | null;
+}
+
+/** A second connection that samples the migrating one; opened at the first sample, at most once. */
+export interface ProgressWatcher {
+  sample(): Promise<ProgressSample | undefined>;
+  close(): Promise<void>;
+}
+
+/** The narrow query interface node-pg-migrate's runner() needs; only apply.ts uses it. */
+export interface Executor {
+  query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<unknown>;
+}
+
+export interface Database {
+  /** `schema.table` of the ledger, for messages */
+  readonly ledgerName: string;
+  /** the server process of this connection */
+  readonly pid: number;
+
+  // ledger
+  readLedger(): Promise<Ledger>;
+  /** Records migrations as applied without running them (rows and checksums), in one transaction. */
+  stamp(entries: readonly ChecksumEntry[]): Promise<void>;
+  /** Records (or replaces) checksums of applied migrations. */
+  recordChecksums(entries: readonly ChecksumEntry[]): Promise<void>;
+  /** Drops checksums of migrations no longer applied (after `down`). */
+  forgetReverted(): Promise<void>;
+
+  // the migration lock (a session advisory lock keyed by the ledger table)
+  tryLock(): Promise<boolean>;
+  unlock(): Promise<void>;
+  lockHolder(): Promise<LockHolder | undefined>;
+  /** Sessions holding locks on user tables, oldest transaction first. */
+  blockers(): Promise<Blocker[]>;
+
+  // catalog reads
+  schemaFacts(tables: readonly string[]): Promise<SchemaFacts>;
+  vectorColumns(): Promise<VectorColumn[]>;
+  invalidIndexes(): Promise<string[]>;
+  /** Tables and views the user made: not the catalogs, not extension members, not our ledger. */
+  userTables(): Promise<string[]>;
+  /** The rows of public.alembic_version, or undefined when there is no such table. */
+  alembicRevisions(): Promise<string[] | undefined>;
+  /** The live schema, one line per object, sorted in C collation (see catalog-listing.ts). */
+  catalog(): Promise<string[]>;
+
+  // session
+  /** Off: commits do not wait for the disk; back on, it flushes what was committed so far. */
+  setSynchronousCommit(on: boolean): Promise<void>;
+  /** Ends a transaction a failed migration may have left open. */
+  rollback(): Promise<void>;
+  /** Cancels the statement this connection is running, from a second short connection. */
+  cancelRunningStatement(): Promise<void>;
+  progressWatcher(): ProgressWatcher;
+  /** Whether the connection broke. */
+  connectionLost(): boolean;
+  /** For node-pg-migrate's runner only. */
+  readonly executor: Executor;
+  close(): Promise<void>;
+}

@@ -1,0 +1,289 @@
+// The database port on PostgreSQL: the only module that sends SQL. Ledger tables
+// are node-pg-migrate's (id, name, run_on) plus our checksums beside them.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { CATALOG_LISTING } from './catalog-listing.ts';
+import type {
+  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressSample, ProgressWatcher, SchemaFacts, VectorColumn,
+} from './port.ts';
+
+/** An open connection, as wait-for-db.ts hands it over. */
+export interface Connection {
+  client: pg.Client;
+  pid: number;
+  lost(): boolean;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  /** to open the short-lived second connections (cancel, progress) */
+  clientConfig: pg.ClientConfig;
+  schema: string;
+  table: string;
+  /** where a failure of a best-effort side connection is told */
+  debug(message: string): void;
+}
+
+const UNDEFINED_TABLE = '42P01';
+
+/** node-pg-migrate's own key, kept for its default table so plain node-pg-migrate runs still exclude ours. */
+const NODE_PG_MIGRATE_LOCK_ID = 7241865325823964n;
+
+/** Derived from the migrations table, so services sharing a database with different tables do not block each other. */
+export function lockKey(schema: string, table: string): bigint {
+  if (schema === 'public' && table === 'pgmigrations') return NODE_PG_MIGRATE_LOCK_ID;
+  return createHash('sha256').update(`${schema}.${table}`).digest().readBigInt64BE(0);
+}
+
+export class PostgresDatabase implements Database {
+  readonly ledgerName: string;
+  readonly pid: number;
+  readonly executor: Executor;
+  private readonly client: pg.Client;
+  private readonly migrations: string;
+  private readonly checksums: string;
+  private readonly key: string;
+
+  constructor(private readonly connection: Connection, private readonly options: PostgresOptions) {
+    const { schema, table } = options;
+    this.client = connection.client;
+    this.pid = connection.pid;
+    this.ledgerName = `${schema}.${table}`;
+    // both names are validated identifiers (config.ts), so quoting is enough
+    this.migrations = `"${schema}"."${table}"`;
+    this.checksums = `"${schema}"."${table}_checksums"`;
+    this.key = lockKey(schema, table).toString();
+    this.executor = { query: (text, values) => this.client.query(text as pg.QueryConfig, values) };
+  }
+
+  /** One query in the common case; falls back when either table is missing. */
+  async readLedger(): Promise<Ledger> {
+    for (const withChecksums of [true, false]) {
+      try {
+        return { exists: true, applied: await this.selectLedger(withChecksums) };
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
+      }
+    }
+    return { exists: false, applied: [] };
+  }
+
+  private async selectLedger(withChecksums: boolean): Promise<AppliedMigration[]> {
+    const sql = withChecksums
+      ? `select m.name, m.run_on, c.checksum from ${this.migrations} m left join ${this.checksums} c on c.name = m.name order by m.run_on, m.id`
+      : `select m.name, m.run_on, null as checksum from ${this.migrations} m order by m.run_on, m.id`;
+    const { rows } = await this.client.query<{ name: string; run_on: Date; checksum: string | null }>(sql);
+    return rows.map((row) => ({ name: row.name, runOn: row.run_on, checksum: row.checksum?.trim() ?? null }));
+  }
+
+  /** Same DDL as node-pg-migrate, so either tool can take over from the other. */
+  private async ensureLedger(): Promise<void> {
+    await this.client.query(
+      `create table if not exists ${this.migrations} (id serial primary key, name varchar(255) not null, run_on timestamp not null);
+       create table if not exists ${this.checksums} (name varchar(255) primary key, checksum char(64) not null, recorded_at timestamptz not null default now())`,
+    );
+  }
+
+  private async upsertChecksums(entries: readonly ChecksumEntry[]): Promise<void> {
+    await this.client.query(
+      `insert into ${this.checksums} (name, checksum)
+       select * from unnest($1::text[], $2::text[])
+       on conflict (name) do update set checksum = excluded.checksum, recorded_at = now()`,
+      [entries.map((e) => e.name), entries.map((e) => e.checksum)],
+    );
+  }
+
+  async recordChecksums(entries: readonly ChecksumEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.ensureLedger();
+    await this.upsertChecksums(entries);
+  }
+
+  async stamp(entries: readonly ChecksumEntry[]): Promise<void> {
+    await this.ensureLedger();
+    await this.client.query('begin');
+    try {
+      await this.client.query(
+        `insert into ${this.migrations} (name, run_on) select name, now() from unnest($1::text[]) with ordinality as t(name, n) order by n`,
+        [entries.map((e) => e.name)],
+      );
+      await this.upsertChecksums(entries);
+      await this.client.query('commit');
+    } catch (error) {
+      await this.client.query('rollback');
+      throw error;
+    }
+  }
+
+  async forgetReverted(): Promise<void> {
+    await this.client.query(`delete from ${this.checksums} c where not exists (select 1 from ${this.migrations} m where m.name = c.name)`);
+  }
+
+  async tryLock(): Promise<boolean> {
+    const { rows } = await this.client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [this.key]);
+    return rows[0]!.locked;
+  }
+
+  async unlock(): Promise<void> {
+    await this.client.query('select pg_advisory_unlock($1)', [this.key]);
+  }
+
+  // A single-bigint advisory lock shows in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
+  async lockHolder(): Promise<LockHolder | undefined> {
+    const unsigned = BigInt.asUintN(64, BigInt(this.key));
+    const { rows } = await this.client.query<LockHolder>(
+      `select a.pid, a.application_name, host(a.client_addr) as client_addr, a.backend_start as since
+         from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+          and l.database = (select oid from pg_database where datname = current_database())
+          and l.classid = $1::bigint::oid and l.objid = $2::bigint::oid`,
+      [(unsigned >> 32n).toString(), (unsigned & 0xffffffffn).toString()],
+    );
+    return rows[0];
+  }
+
+  async blockers(): Promise<Blocker[]> {
+    const { rows } = await this.client.query<Blocker>(
+      `select a.pid, a.application_name, a.state, a.xact_start as since,
+              string_agg(distinct l.relation::regclass::text, ', ') as relations
+         from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'relation' and l.granted and a.pid <> pg_backend_pid()
+          and l.database = (select oid from pg_database where datname = current_database())
+          and l.relation not in (select oid from pg_class where relnamespace = 'pg_catalog'::regnamespace)
+        group by 1, 2, 3, 4 order by a.xact_start nulls last`,
+    );
+    return rows;
+  }
+
+  async schemaFacts(tables: readonly string[]): Promise<SchemaFacts> {
+    const { rows } = await this.client.query<{ extensions: string[]; columns: SchemaFacts['columns'] | null; indexes: string[] }>(
+      `select
+         array(select extname::text from pg_extension order by 1) as extensions,
+         (select json_agg(json_build_object('table', n.nspname || '.' || c.relname, 'column', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) order by n.nspname, c.relname, a.attnum)
+            from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+           where (n.nspname || '.' || c.relname) = any($1::text[]) and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped) as columns,
+         array(select schemaname || '.' || indexname from pg_indexes order by 1) as indexes`,
+      [tables],
+    );
+    const facts = rows[0]!;
+    return { extensions: facts.extensions, columns: facts.columns ?? [], indexes: facts.indexes };
+  }
+
+  async vectorColumns(): Promise<VectorColumn[]> {
+    const { rows } = await this.client.query<VectorColumn>(
+      `select format('%I.%I.%I', n.nspname, c.relname, a.attname) as column, a.atttypmod as dimensions
+         from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+         join pg_type t on t.oid = a.atttypid
+        where t.typname in ('vector', 'halfvec') and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped
+          and a.atttypmod > 0 and n.nspname not in ('pg_catalog', 'information_schema')
+        order by 1`,
+    );
+    return rows;
+  }
+
+  async invalidIndexes(): Promise<string[]> {
+    const { rows } = await this.client.query<{ name: string }>(
+      `select i.indexrelid::regclass::text as name from pg_index i join pg_class c on c.oid = i.indexrelid
+        where not i.indisvalid and c.relnamespace not in ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace) order by 1`,
+    );
+    return rows.map((row) => row.name);
+  }
+
+  async userTables(): Promise<string[]> {
+    const { rows } = await this.client.query<{ name: string }>(
+      `select format('%I.%I', n.nspname, c.relname) as name
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
+          and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+          and not (n.nspname = $1::text and c.relname::text in ($2::text, $2::text || '_checksums'))
+        order by 1`,
+      [this.options.schema, this.options.table],
+    );
+    return rows.map((row) => row.name);
+  }
+
+  async alembicRevisions(): Promise<string[] | undefined> {
+    const { rows } = await this.client.query<{ present: boolean }>(`select to_regclass('public.alembic_version') is not null as present`);
+    if (!rows[0]!.present) return undefined;
+    const versions = await this.client.query<{ version_num: string }>('select version_num from public.alembic_version order by 1');
+    return versions.rows.map((row) => row.version_num);
+  }
+
+  async catalog(): Promise<string[]> {
+    await this.client.query('begin read only');
+    try {
+      await this.client.query(`select pg_catalog.set_config('search_path', '', true)`);
+      const { rows } = await this.client.query<{ line: string }>(CATALOG_LISTING, [this.options.schema, this.options.table]);
+      return rows.map((row) => row.line);
+    } finally {
+      await this.client.query('commit');
+    }
+  }
+
+  async setSynchronousCommit(on: boolean): Promise<void> {
+    // an xid makes the last statement a real commit, which waits for the WAL up to here
+    await this.client.query(on ? 'set synchronous_commit = on; select pg_current_xact_id()' : 'set synchronous_commit = off');
+  }
+
+  async rollback(): Promise<void> {
+    await this.client.query('rollback');
+  }
+
+  async cancelRunningStatement(): Promise<void> {
+    const canceller = this.sideConnection('cancel');
+    try {
+      await canceller.connect();
+      await canceller.query('select pg_cancel_backend($1)', [this.pid]);
+    } catch (error) {
+      this.options.debug(`could not cancel the running statement: ${(error as Error).message}`);
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
+  }
+
+  progressWatcher(): ProgressWatcher {
+    // one connection, opened by the first sample: a second sample while it is
+    // still connecting waits for the same one instead of opening its own
+    let opening: Promise<pg.Client> | undefined;
+    const open = () => {
+      const watcher = this.sideConnection('progress');
+      watcher.on('error', () => (opening = undefined));
+      return watcher.connect().then(() => watcher);
+    };
+    return {
+      sample: async () => {
+        opening ??= open();
+        const watcher = await opening;
+        const { rows } = await watcher.query<ProgressSample>(
+          `select extract(epoch from now() - a.query_start)::float8 as seconds,
+                  case when a.wait_event_type is not null then a.wait_event_type || ':' || a.wait_event end as wait_event,
+                  p.phase, p.index_relid::regclass::text as index, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
+             from pg_stat_activity a left join pg_stat_progress_create_index p on p.pid = a.pid
+            where a.pid = $1 and a.state = 'active'`,
+          [this.pid],
+        );
+        return rows[0];
+      },
+      close: async () => {
+        const pending = opening;
+        opening = undefined;
+        const watcher = await pending?.catch(() => undefined);
+        await watcher?.end().catch(() => undefined);
+      },
+    };
+  }
+
+  connectionLost(): boolean {
+    return this.connection.lost();
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+
+  private sideConnection(purpose: string): pg.Client {
+    const client = new pg.Client({ ...this.options.clientConfig, application_name: `mnemolite-migrate (${purpose})`, connectionTimeoutMillis: 3000 });
+    client.on('error', () => undefined);
+    return client;
+  }
+}

@@ -1,0 +1,232 @@
+// The contract of the database port, run against every implementation (as
+// golang-migrate's database/testing runs against every driver): PostgreSQL in
+// test/database-contract.test.ts, and the in-memory twin the decision tests use.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/database/port.ts';
+
+/** How a test puts a database into a state, as SQL (or a migration) would. */
+export interface Arrange {
+  createExtension(name: string): Promise<void>;
+  /** columns in order, types as format_type() prints them */
+  createTable(name: string, columns: Record<string, string>): Promise<void>;
+  createIndex(table: string, name: string, column: string, options?: { valid?: boolean }): Promise<void>;
+  setAlembicRevisions(revisions: string[]): Promise<void>;
+  /** what node-pg-migrate itself writes when it applies / reverts a migration: the row, no checksum */
+  appendLedgerRow(name: string, table?: string): Promise<void>;
+  removeLedgerRow(name: string, table?: string): Promise<void>;
+  /** another session, application_name `other`, holding locks on these tables in an open transaction */
+  holdTableLocks(tables: string[]): Promise<() => Promise<void>>;
+}
+
+export interface Harness {
+  /** a new session on the database under test; `table` names its ledger (default pgmigrations) */
+  connect(table?: string): Promise<Database>;
+  arrange: Arrange;
+  dispose(): Promise<void>;
+}
+
+const A = { name: '001_a', checksum: 'a'.repeat(64) };
+const B = { name: '002_b', checksum: 'b'.repeat(64) };
+const C = { name: '003_c', checksum: 'c'.repeat(64) };
+
+export function databaseContract(implementation: string, makeHarness: () => Promise<Harness>): void {
+  describe(`database port contract: ${implementation}`, () => {
+    let harness: Harness;
+    let db: Database;
+    const opened: Database[] = [];
+    const connect = async (table?: string) => {
+      const connection = await harness.connect(table);
+      opened.push(connection);
+      return connection;
+    };
+    beforeEach(async () => {
+      harness = await makeHarness();
+      db = await connect();
+    });
+    afterEach(async () => {
+      for (const connection of opened.splice(0)) await connection.close();
+      await harness.dispose();
+    });
+
+    describe('ledger', () => {
+      it('a fresh database has no ledger', async () => {
+        expect(await db.readLedger()).toEqual({ exists: false, applied: [] });
+        expect(db.ledgerName).toBe('public.pgmigrations');
+      });
+
+      it('stamp records rows in the order given, with their checksums', async () => {
+        await db.stamp([A, B]);
+        await db.stamp([C]);
+        const ledger = await db.readLedger();
+        expect(ledger.exists).toBe(true);
+        expect(ledger.applied.map(({ name, checksum }) => ({ name, checksum }))).toEqual([A, B, C]);
+        expect(ledger.applied.every((row) => row.runOn instanceof Date)).toBe(true);
+      });
+
+      it('rows written by node-pg-migrate alone have no checksum until one is recorded', async () => {
+        await harness.arrange.appendLedgerRow(A.name);
+        await harness.arrange.appendLedgerRow(B.name);
+        expect((await db.readLedger()).applied.map((row) => row.checksum)).toEqual([null, null]);
+        await db.recordChecksums([A]);
+        expect((await db.readLedger()).applied.map((row) => row.checksum)).toEqual([A.checksum, null]);
+      });
+
+      it('recordChecksums replaces a recorded checksum, and records nothing when given nothing', async () => {
+        await db.recordChecksums([]);
+        expect(await db.readLedger()).toEqual({ exists: false, applied: [] });
+        await db.stamp([A]);
+        await db.recordChecksums([{ name: A.name, checksum: 'f'.repeat(64) }]);
+        expect((await db.readLedger()).applied[0]!.checksum).toBe('f'.repeat(64));
+      });
+
+      it('forgetReverted drops the checksums of migrations no longer applied', async () => {
+        await db.stamp([A, B]);
+        await harness.arrange.removeLedgerRow(B.name);
+        await db.forgetReverted();
+        await harness.arrange.appendLedgerRow(B.name); // applied again later: its old checksum must not come back
+        expect((await db.readLedger()).applied.map(({ name, checksum }) => ({ name, checksum }))).toEqual([A, { name: B.name, checksum: null }]);
+      });
+
+      it('each ledger table is its own ledger', async () => {
+        const other = await connect('other_migrations');
+        await db.stamp([A]);
+        expect(other.ledgerName).toBe('public.other_migrations');
+        expect(await other.readLedger()).toEqual({ exists: false, applied: [] });
+        await other.stamp([B]);
+        expect((await db.readLedger()).applied.map((row) => row.name)).toEqual([A.name]);
+      });
+    });
+
+    describe('the migration lock', () => {
+      it('is held by one session at a time, which lockHolder names', async () => {
+        const second = await connect();
+        expect(await db.lockHolder()).toBeUndefined();
+        expect(await db.tryLock()).toBe(true);
+        expect(await second.tryLock()).toBe(false);
+        expect((await second.lockHolder())?.pid).toBe(db.pid);
+        await db.unlock();
+        expect(await second.tryLock()).toBe(true);
+        expect((await db.lockHolder())?.pid).toBe(second.pid);
+        expect(await db.tryLock()).toBe(false);
+      });
+
+      it('is one lock per ledger table', async () => {
+        const other = await connect('other_migrations');
+        expect(await db.tryLock()).toBe(true);
+        expect(await other.tryLock()).toBe(true);
+        expect((await other.lockHolder())?.pid).toBe(other.pid);
+      });
+
+      it('goes with the session that held it', async () => {
+        const second = await connect();
+        expect(await second.tryLock()).toBe(true);
+        await second.close();
+        // PostgreSQL releases it when the backend exits, a moment after the client has gone
+        await expect.poll(() => db.tryLock(), { timeout: 20_000 }).toBe(true);
+      });
+
+      it('blockers names sessions holding locks on tables, and only those', async () => {
+        await harness.arrange.createTable('t', { id: 'integer' });
+        expect(await db.blockers()).toEqual([]);
+        const release = await harness.arrange.holdTableLocks(['t']);
+        const blockers = await db.blockers();
+        expect(blockers).toHaveLength(1);
+        expect(blockers[0]).toMatchObject({ application_name: 'other', state: 'idle in transaction', relations: 't' });
+        expect(blockers[0]!.since).toBeInstanceOf(Date);
+        await release();
+        expect(await db.blockers()).toEqual([]);
+      });
+    });
+
+    describe('catalog reads', () => {
+      it('userTables: what the user made, never our ledger', async () => {
+        expect(await db.userTables()).toEqual([]);
+        await db.stamp([A]);
+        expect(await db.userTables()).toEqual([]);
+        await harness.arrange.createTable('events', { id: 'uuid' });
+        expect(await db.userTables()).toEqual(['public.events']);
+      });
+
+      it('alembicRevisions: undefined without the table, else its rows', async () => {
+        expect(await db.alembicRevisions()).toBeUndefined();
+        await harness.arrange.setAlembicRevisions(['9dde1f9db172']);
+        expect(await db.alembicRevisions()).toEqual(['9dde1f9db172']);
+      });
+
+      it('schemaFacts: extensions, the columns of the tables asked for, indexes', async () => {
+        await harness.arrange.createExtension('vector');
+        await harness.arrange.createTable('events', { id: 'uuid', embedding: 'vector(768)', created: 'timestamp with time zone' });
+        await harness.arrange.createTable('other', { id: 'integer' });
+        await harness.arrange.createIndex('events', 'events_created_idx', 'created');
+        const facts = await db.schemaFacts(['public.events', 'public.missing']);
+        expect(facts.extensions).toEqual(expect.arrayContaining(['plpgsql', 'vector']));
+        expect(facts.columns).toEqual([
+          { table: 'public.events', column: 'id', type: 'uuid' },
+          { table: 'public.events', column: 'embedding', type: 'vector(768)' },
+          { table: 'public.events', column: 'created', type: 'timestamp with time zone' },
+        ]);
+        expect(facts.indexes).toContain('public.events_created_idx');
+      });
+
+      it('vectorColumns: every fixed-size vector column with its size', async () => {
+        await harness.arrange.createExtension('vector');
+        await harness.arrange.createTable('t', { id: 'integer', a: 'vector(3)', b: 'halfvec(5)' });
+        expect(await db.vectorColumns()).toEqual([
+          { column: 'public.t.a', dimensions: 3 },
+          { column: 'public.t.b', dimensions: 5 },
+        ]);
+      });
+
+      it('invalidIndexes: only indexes left invalid', async () => {
+        await harness.arrange.createTable('t', { id: 'integer', v: 'text' });
+        await harness.arrange.createIndex('t', 't_id_idx', 'id');
+        expect(await db.invalidIndexes()).toEqual([]);
+        await harness.arrange.createIndex('t', 't_v_idx', 'v', { valid: false });
+        expect(await db.invalidIndexes()).toEqual(['t_v_idx']);
+      });
+
+      it('catalog: one line per object, sorted in C collation, the same on every implementation', async () => {
+        await harness.arrange.createExtension('vector');
+        await harness.arrange.createTable('t', { id: 'integer', v: 'vector(3)' });
+        await harness.arrange.createIndex('t', 't_id_idx', 'id', { valid: false });
+        const lines = await db.catalog();
+        expect(lines).toEqual([
+          'column public.t.id integer null',
+          'column public.t.v public.vector(3) null',
+          'column-order public.t: id,v',
+          'extension plpgsql schema=pg_catalog',
+          'extension vector schema=public',
+          'index public.t.t_id_idx: CREATE INDEX t_id_idx ON public.t USING btree (id) [INVALID]',
+          'schema public',
+          'table public.t',
+        ]);
+      });
+
+      it('catalog leaves out our ledger and alembic_version', async () => {
+        await harness.arrange.createTable('t', { id: 'integer' });
+        const before = await db.catalog();
+        expect(before).toContain('table public.t');
+        await db.stamp([A]);
+        await harness.arrange.setAlembicRevisions(['9dde1f9db172']);
+        expect(await db.catalog()).toEqual(before);
+      });
+    });
+
+    describe('session', () => {
+      it('synchronous commit can be turned off and on, and a rollback with no transaction open is harmless', async () => {
+        await db.setSynchronousCommit(false);
+        await db.stamp([A]);
+        await db.setSynchronousCommit(true);
+        await db.rollback();
+        expect((await db.readLedger()).applied.map((row) => row.name)).toEqual([A.name]);
+        expect(db.connectionLost()).toBe(false);
+      });
+
+      it('a progress watcher with nothing running samples nothing, and closes', async () => {
+        const watcher = db.progressWatcher();
+        expect(await watcher.sample()).toBeUndefined();
+        await watcher.close();
+      });
+    });
+  });
+}
