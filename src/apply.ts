@@ -5,8 +5,10 @@
 import { basename, extname } from 'node:path';
 import type pg from 'pg';
 import type { MigrationBuilder } from 'node-pg-migrate';
-import { ConfigError, LockNotGranted } from './errors.ts';
+import { LockNotGranted } from './errors.ts';
 import { explainFailure, interrupted, type Running } from './failure-report.ts';
+import { MIGRATION_EXTENSIONS } from './migration-files.ts';
+import { loadMigration } from './migration-loader.ts';
 import { ProgressReporter } from './progress.ts';
 import { backoff, sleep } from './signals.ts';
 import { LEDGER_SCHEMA, type ApplyRequest, type Session } from './session.ts';
@@ -55,8 +57,7 @@ async function applyWithRetries(session: Session, request: ApplyRequest): Promis
 
 async function runOnce(session: Session, request: ApplyRequest): Promise<string[]> {
   const { database, log, signals, config } = session;
-  const { runner, jiti } = await import('node-pg-migrate');
-  const { sqlMigration } = await import('node-pg-migrate/sqlMigration');
+  const { runner } = await import('node-pg-migrate');
   const verb = request.direction === 'up' ? 'applying' : 'reverting';
   let running: Running | undefined;
   const progress = new ProgressReporter(config.progressIntervalMs, log, database.progressWatcher());
@@ -84,16 +85,11 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
       ? (pgm, run) => (begin(pgm), action(pgm, run))
       : (pgm) => (begin(pgm), action(pgm));
   };
-  const load = (read: (path: string) => Promise<Actions>) => async (paths: string[]) => {
+  const load = async (paths: string[]) => {
     const units = [];
     for (const path of paths) {
       const name = basename(path, extname(path));
-      let actions: Actions;
-      try {
-        actions = await read(path);
-      } catch (error) {
-        throw new ConfigError(`migration ${name} does not load: ${(error as Error).message.split('\n')[0]}`);
-      }
+      const actions = (await loadMigration(path)) as Actions;
       const up = track(name, path, actions.up);
       const down = actions.down === actions.up ? up : track(name, path, actions.down);
       units.push({ id: path, filePaths: [path], actions: { ...actions, up, down } });
@@ -125,10 +121,7 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
       checkOrder: false, // drift.ts has already decided what may run
       singleTransaction: false,
       logger: quiet,
-      migrationLoaderStrategies: [
-        { extensions: ['.sql'], loader: load((path) => sqlMigration(path) as Promise<Actions>) },
-        { extensions: ['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts'], loader: load((path) => jiti.import<Actions>(path)) },
-      ],
+      migrationLoaderStrategies: [{ extensions: MIGRATION_EXTENSIONS, loader: load }],
     });
     finish();
     return ran.map((migration) => migration.name);

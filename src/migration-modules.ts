@@ -1,7 +1,6 @@
-// Loads migration modules only to read what they declare (`adopt`), through the
-// same jiti loader node-pg-migrate uses. Never on the no-op path: it is slow.
-import { extname } from 'node:path';
-import { ConfigError } from './errors.ts';
+// What migration modules declare besides their SQL. Read only when there is
+// work: loading modules is slow, and the no-op path never does.
+import { isSql, loadMigration } from './migration-loader.ts';
 import type { MigrationFile } from './migration-files.ts';
 import type { SchemaExpectation } from './schema-expectations.ts';
 
@@ -14,13 +13,6 @@ export interface Adoption {
 }
 
 export async function readAdoption(file: MigrationFile): Promise<Adoption | undefined> {
-  if (extname(file.path).toLowerCase() === '.sql') return undefined; // SQL files cannot declare anything
-  const { jiti } = await import('node-pg-migrate');
-  let module: { adopt?: Adoption };
-  try {
-    module = await jiti.import<{ adopt?: Adoption }>(file.path);
-  } catch (error) {
-    throw new ConfigError(`migration ${file.name} does not load: ${(error as Error).message.split('\n')[0]}`);
-  }
-  return module.adopt;
+  if (isSql(file.path)) return undefined; // SQL files cannot declare anything
+  return (await loadMigration(file.path)).adopt as Adoption | undefined;
 }

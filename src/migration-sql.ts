@@ -1,13 +1,11 @@
 // The SQL a migration would run, rendered the way node-pg-migrate renders it
 // (same loaders, same MigrationBuilder, same up/down rules) but against a
 // database handle that refuses every query: `plan` and `lint` touch nothing.
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { MigrationAction } from 'node-pg-migrate/migration';
 import type { MigrationBuilder } from 'node-pg-migrate/migrationBuilder';
-import type { MigrationBuilderActions } from 'node-pg-migrate/sqlMigration';
-import { IrreversibleMigration } from './errors.ts';
-
-export { IrreversibleMigration };
+import { ConfigError, IrreversibleMigration } from './errors.ts';
+import { loadMigration } from './migration-loader.ts';
 
 export interface MigrationSql {
   /** one entry per MigrationBuilder step, exactly as node-pg-migrate would send it */
@@ -19,39 +17,26 @@ export interface MigrationSql {
 
 export async function renderMigrationSql(path: string, direction: 'up' | 'down'): Promise<MigrationSql> {
   const file = basename(path);
-  const actions = await load(path, file);
+  const actions = await loadMigration(path);
 
   // node-pg-migrate's Migration._getAction/apply: a missing down replays up in
   // reverse, and reverse mode is on whenever down is up.
   const down = direction === 'down' && actions.down === undefined ? actions.up : actions.down;
   const action = direction === 'up' ? actions.up : down;
   if (action === false) throw new IrreversibleMigration(`migration ${file} cannot be run ${direction}: it exports ${direction} = false`);
-  if (typeof action !== 'function') throw new Error(`migration ${file} does not export a '${direction}' function`);
+  if (typeof action !== 'function') throw new ConfigError(`migration ${file} does not export a '${direction}' function`, [`file: ${path}`]);
 
-  // Loaded lazily, like migration-modules.ts: the no-op `up` path never pays for it.
+  // Loaded lazily, like the loader: the no-op `up` path never pays for it.
   const { MigrationBuilder } = await import('node-pg-migrate/migrationBuilder');
   const pgm = new MigrationBuilder(refusingDb(file), { ...actions.shorthands }, false, stderrLogger);
   if (down === actions.up) pgm.enableReverseMode();
   try {
     await apply(action, pgm);
   } catch (cause) {
-    throw new Error(`migration ${file} failed to render ${direction}: ${(cause as Error).message}`, { cause });
+    // the migration's own code threw: as broken as a file that does not load
+    throw new ConfigError(`migration ${file} failed to render ${direction}: ${(cause as Error).message}`, [`file: ${path}`]);
   }
   return { statements: pgm.getSqlSteps(), transaction: pgm.isUsingTransaction() };
-}
-
-async function load(path: string, file: string): Promise<MigrationBuilderActions> {
-  try {
-    if (extname(path).toLowerCase() === '.sql') {
-      // node-pg-migrate's own splitter on `-- Up Migration` / `-- Down Migration`
-      const { sqlMigration } = await import('node-pg-migrate/sqlMigration');
-      return await sqlMigration(path);
-    }
-    const { jiti } = await import('node-pg-migrate');
-    return await jiti.import<MigrationBuilderActions>(path);
-  } catch (cause) {
-    throw new Error(`migration ${file} does not load: ${(cause as Error).message.split('\n')[0]}`, { cause });
-  }
 }
 
 // Migration._apply: a two-argument action signals completion through its callback.

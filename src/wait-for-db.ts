@@ -45,7 +45,7 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
       return { client, pid, lost: () => lost, close: () => client.end().catch(() => undefined) };
     } catch (error) {
       await client.end().catch(() => undefined);
-      const cause = describe(error, settings.ssl !== false && settings.ssl !== undefined);
+      const cause = describe(error);
       if (!cause.retryable) throw new DatabaseUnavailable(`cannot connect to ${display}: ${cause.text}`);
       if (signals.received) throw new Interrupted(signals.received, `while waiting for ${display}`);
       if (Date.now() >= deadline) {
@@ -61,15 +61,19 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
   }
 }
 
-function describe(error: unknown, tls: boolean): { retryable: boolean; text: string } {
+// Certificate problems and TLS refusals: the same answer however often we ask.
+const TLS_CODE = /^ERR_(TLS|SSL)_|CERT|SELF_SIGNED|UNABLE_TO_/;
+const TLS_REFUSED = ['The server does not support SSL connections', 'There was an error establishing an SSL connection'];
+
+function describe(error: unknown): { retryable: boolean; text: string } {
   const e = error as NodeJS.ErrnoException & { hostname?: string };
   const code = e.code ?? '';
   if (code === 'ENOTFOUND') return { retryable: false, text: `host name ${e.hostname ?? ''} does not resolve`.trim() };
   if (code === '28P01' || code === '28000') return { retryable: false, text: `authentication failed: ${e.message}` };
   if (code === '3D000') return { retryable: false, text: e.message };
   if (RETRYABLE.has(code)) return { retryable: true, text: `${code === '57P03' ? '' : `${code}: `}${e.message}` };
-  // pg reports TLS refusals and certificate problems without a PostgreSQL code
-  if (tls || code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED/.test(code)) return { retryable: false, text: `TLS: ${e.message}` };
-  // e.g. "Connection terminated unexpectedly" from a server that is restarting
-  return { retryable: code === '' , text: e.message };
+  if (TLS_CODE.test(code) || TLS_REFUSED.includes(e.message)) return { retryable: false, text: `TLS: ${e.message}` };
+  // pg gives no code when a server that is starting or restarting hangs up
+  // ("Connection terminated unexpectedly") or does not answer ("timeout expired")
+  return { retryable: code === '', text: e.message };
 }

@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/commands/lint.ts';
@@ -7,10 +6,12 @@ import { EMPTY_SCHEMA, lintSql } from '../src/lint/lint-sql.ts';
 import { lintMigrations } from '../src/lint/lint-migrations.ts';
 import { RULES, type LintFinding } from '../src/lint/rules.ts';
 import { listMigrations } from '../src/migration-files.ts';
+import { SHIPPED_MIGRATIONS } from './support/cli.ts';
+import { temporaryDir } from './support/temporary.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/lint');
 // fixtures run after the project's own baseline: its tables exist (and hold data) for them
-const BASELINE = { path: join(import.meta.dirname, '../migrations/20251001000000000_baseline.ts') };
+const BASELINE = listMigrations(SHIPPED_MIGRATIONS)[0]!;
 
 // Fixtures mark what they expect: `expect: <rule>` on the flagged line, or
 // `expect-below: <rule>` when the flagged line cannot carry the marker.
@@ -144,7 +145,7 @@ describe('acceptance comments', () => {
   });
 
   it('cover only the rule they name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lint-accept-'));
+    const dir = temporaryDir('lint-accept-');
     copyFileSync(join(FIXTURES, 'drop-table/safe/001_drop_edges.sql'), join(dir, '001_drop_edges.sql'));
     copyFileSync(join(FIXTURES, 'drop-column/flagged/001_drop_events_metadata.sql'), join(dir, '002_drop_events_metadata.sql'));
     const findings = await lintAfterBaseline(dir);
@@ -163,7 +164,7 @@ describe('lint command', () => {
 
   it('lints the templates `create` copies, as generated', async () => {
     const templates = join(import.meta.dirname, '../templates');
-    const dir = mkdtempSync(join(tmpdir(), 'lint-templates-'));
+    const dir = temporaryDir('lint-templates-');
     readdirSync(templates).forEach((file, index) => copyFileSync(join(templates, file), join(dir, `${index + 1}_${file}`)));
     expect(await lintAfterBaseline(dir)).toEqual([]);
   });
@@ -171,7 +172,7 @@ describe('lint command', () => {
 
 describe("the project's own migrations", () => {
   it('lint clean or carry reasoned acceptances', async () => {
-    const { migrations, findings } = await lint({ migrationsDir: join(import.meta.dirname, '../migrations') });
+    const { migrations, findings } = await lint({ migrationsDir: SHIPPED_MIGRATIONS });
     expect(migrations).toBeGreaterThan(0);
     expect(unaccepted(findings).map((f) => `${where(f)}: ${f.message}`)).toEqual([]);
   });

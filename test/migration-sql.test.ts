@@ -3,8 +3,8 @@ import type { DBConnection } from 'node-pg-migrate/db';
 import { Migration } from 'node-pg-migrate/migration';
 import { loadMigrationUnits } from 'node-pg-migrate/migrationLoader';
 import { describe, expect, it } from 'vitest';
-import { MigrateError } from '../src/errors.ts';
-import { IrreversibleMigration, renderMigrationSql, type MigrationSql } from '../src/migration-sql.ts';
+import { ConfigError, exitCodeOf, IrreversibleMigration, MigrateError } from '../src/errors.ts';
+import { renderMigrationSql, type MigrationSql } from '../src/migration-sql.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/migration-sql');
 const fixture = (file: string) => join(FIXTURES, file);
@@ -101,10 +101,16 @@ describe('what rendering refuses', () => {
     await expect(renderMigrationSql(fixture('010_not_reversible.ts'), 'down')).rejects.toThrow(/^migration 010_not_reversible.ts failed to render down: Impossible to automatically infer down migration/);
   });
 
-  it('a module that does not load: a plain Error with the file name and the cause', async () => {
+  it('a module that does not load: a configuration error (exit 3) naming the migration, its file and the cause', async () => {
     const error = await renderMigrationSql(fixture('008_broken.js'), 'up').catch((e: unknown) => e);
-    expect(error).not.toBeInstanceOf(MigrateError);
-    expect((error as Error).message).toMatch(/^migration 008_broken.js does not load: /);
-    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(exitCodeOf(error)).toBe(3);
+    expect((error as ConfigError).message).toMatch(/^migration 008_broken does not load: \S/);
+    expect((error as ConfigError).details).toEqual([`file: ${fixture('008_broken.js')}`]);
+  });
+
+  it('a migration whose own code throws while rendering: a configuration error too', async () => {
+    const error = await renderMigrationSql(fixture('010_not_reversible.ts'), 'down').catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(3);
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlannedMigration } from '../src/commands/plan.ts';
 import { runCli } from './support/cli.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { adminUrl, freshDatabase, withClient, type TestDatabase } from './support/database.ts';
-import { BASELINE } from './support/migrations-dir.ts';
+import { BASELINE, MIGRATIONS, migrationsDir } from './support/migrations-dir.ts';
 
 let db: TestDatabase;
 let readOnlyUrl: string;
@@ -32,7 +33,7 @@ describe('plan', () => {
     const result = await runCli(['plan'], { DATABASE_URL: readOnlyUrl });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('4 pending migrations on');
+    expect(result.stdout).toContain(`${MIGRATIONS.length} pending migrations on`);
     expect(result.stdout).toContain(`== ${BASELINE} (in one transaction)`);
     expect(result.stdout).toContain('CREATE EXTENSION IF NOT EXISTS vector;');
     expect(result.stdout).toContain('== 20251002000001000_code-chunks-embedding-text-hnsw (NOT in a transaction');
@@ -50,23 +51,48 @@ describe('plan', () => {
 
     const text = await runCli(['plan'], { DATABASE_URL: readOnlyUrl });
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('3 pending migrations');
+    expect(text.stdout).toContain(`${MIGRATIONS.length - 1} pending migrations`);
     expect(text.stdout).not.toContain(`== ${BASELINE}`);
     const dry = await runCli(['up', '--dry-run'], { DATABASE_URL: readOnlyUrl });
     expect(dry.stdout).toEqual(text.stdout);
 
     const json = JSON.parse((await runCli(['plan', '--json'], { DATABASE_URL: readOnlyUrl })).stdout);
-    expect(json.pending.map((m: { name: string }) => m.name)).toEqual([
-      '20251002000000000_code-chunks',
-      '20251002000001000_code-chunks-embedding-text-hnsw',
-      '20251002000002000_code-chunks-embedding-code-hnsw',
-    ]);
-    expect(json.pending[1]).toMatchObject({ transaction: false });
-    expect(json.pending[1].steps[1].statements[0].locks).toEqual([{ table: 'public.code_chunks', mode: 'SHARE UPDATE EXCLUSIVE', new_table: false }]);
+    expect(json.pending.map((m: PlannedMigration) => m.name)).toEqual(MIGRATIONS.slice(1));
+    const hnsw: PlannedMigration = json.pending.find((m: PlannedMigration) => m.name.endsWith('_code-chunks-embedding-text-hnsw'));
+    expect(hnsw).toMatchObject({ transaction: false });
+    const build = hnsw.steps.flatMap((step) => step.statements).find((statement) => /^CREATE INDEX CONCURRENTLY/i.test(statement.sql));
+    expect(build?.locks).toEqual([{ table: 'public.code_chunks', mode: 'SHARE UPDATE EXCLUSIVE', new_table: false }]);
 
     expect(await catalogSnapshot(db, { withLedger: true })).toEqual(catalog);
     expect(await writes()).toEqual(counters);
     // and the real thing, as the same read-only role, is refused by PostgreSQL itself
     expect((await runCli(['up'], { DATABASE_URL: readOnlyUrl })).code).toBe(1);
+  });
+});
+
+describe('plan of SQL written in French, like MnemoLite\'s own', () => {
+  const sql = [
+    '-- Up Migration',
+    '-- Créé pour la mémoire: événements déjà indexés',
+    'create table t_été (id int primary key, v text);',
+    '-- Clé primaire composite, incluant la clé de partitionnement',
+    'create index i_été on t_été (v);',
+    "insert into événements_liés values ('déjà vu ☕');",
+    '',
+  ].join('\n');
+
+  it('prints every statement whole and names the tables it locks', async () => {
+    const other = await freshDatabase();
+    const dir = migrationsDir({ '20260101000000000_mémoire.sql': sql }, { shipped: false });
+    const result = await runCli(['plan', '--json'], { DATABASE_URL: other.url, MIGRATIONS_DIR: dir });
+    await other.drop();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [migration] = JSON.parse(result.stdout).pending as PlannedMigration[];
+    expect(migration!.steps.flatMap((step) => step.statements)).toEqual([
+      { sql: 'create table t_été (id int primary key, v text)', locks: [{ table: 'public.t_été', mode: 'ACCESS EXCLUSIVE', new_table: true }] },
+      { sql: 'create index i_été on t_été (v)', locks: [{ table: 'public.t_été', mode: 'SHARE', new_table: true }] },
+      { sql: "insert into événements_liés values ('déjà vu ☕')", locks: [{ table: 'public.événements_liés', mode: 'ROW EXCLUSIVE', new_table: false }] },
+    ]);
   });
 });

@@ -4,6 +4,7 @@
 import { compare } from '../drift.ts';
 import { locksOf, type TableLock } from '../lock-modes.ts';
 import { renderMigrationSql } from '../migration-sql.ts';
+import { parseStatements, SqlSyntaxError } from '../parse-statements.ts';
 import type { Session } from '../session.ts';
 import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 
@@ -33,7 +34,6 @@ export const command: DatabaseCommand<undefined, PlanResult> = {
 };
 
 export async function plan(session: Session): Promise<PlanResult> {
-  const { parse } = await import('libpg-query');
   const drift = compare(session.files, (await session.database.readLedger()).applied);
   const pending: PlannedMigration[] = [];
   for (const file of drift.pending) {
@@ -42,13 +42,15 @@ export async function plan(session: Session): Promise<PlanResult> {
     const { statements, transaction } = await renderMigrationSql(file.path, 'up');
     const steps = [];
     for (const sql of statements) {
-      const parsed = sql.trim() === '' ? { stmts: [] } : await parse(sql);
+      const parsed = await parseStatements(sql).catch((error: unknown) => {
+        if (!(error instanceof SqlSyntaxError)) throw error;
+        throw new SqlSyntaxError(`migration ${file.name} does not parse: ${error.message} (line ${error.line} of its SQL)`, error.line);
+      });
       steps.push({
         sql,
-        statements: (parsed.stmts ?? []).map((raw) => {
-          const text = sql.slice(raw.stmt_location ?? 0, (raw.stmt_location ?? 0) + (raw.stmt_len || sql.length)).trim();
-          const locks = locksOf(raw.stmt!);
-          if ('CreateStmt' in raw.stmt!) for (const lock of locks) created.add(lock.table);
+        statements: parsed.map(({ node, text }) => {
+          const locks = locksOf(node);
+          if ('CreateStmt' in node) for (const lock of locks) created.add(lock.table);
           return { sql: text, locks: locks.map((lock) => ({ ...lock, new_table: created.has(lock.table) })) };
         }),
       });

@@ -2,7 +2,8 @@
 // in order, keeps track of which tables the statements themselves created
 // (those are new and empty, so nothing on them is dangerous), and reports the
 // dangerous operations on every other table.
-import type { AlterTableCmd, Constraint, IndexStmt, Node, RangeVar, RawStmt, RenameStmt, SqlError } from 'libpg-query';
+import type { AlterTableCmd, Constraint, IndexStmt, Node, RangeVar, RenameStmt } from 'libpg-query';
+import { parseStatements, SqlSyntaxError, strings, tableName } from '../parse-statements.ts';
 import { finding, type LintFinding, type RuleId } from './rules.ts';
 
 /** What the linter knows about the schema between statements. */
@@ -52,29 +53,21 @@ export interface SqlLint {
 }
 
 export async function lintSql(pieces: readonly SqlPiece[], context: SqlLintContext): Promise<SqlLint> {
-  // Loaded lazily: the parser is WASM, and only plan/lint need it.
-  const { parse } = await import('libpg-query');
   const walker = new StatementWalker(context);
   for (const piece of pieces) {
-    if (piece.sql.trim() === '') continue; // the parser rejects an empty query
-    let stmts: RawStmt[];
     try {
-      stmts = (await parse(piece.sql)).stmts ?? [];
+      for (const { node, line } of await parseStatements(piece.sql)) walker.statement(node, lineIn(piece, line));
     } catch (error) {
-      // an error position counts characters
-      const position = (error as SqlError).sqlDetails?.cursorPosition ?? 0;
-      walker.syntaxError(lineIn(piece, piece.sql.slice(0, position)), (error as Error).message);
-      continue;
+      if (!(error instanceof SqlSyntaxError)) throw error;
+      walker.syntaxError(lineIn(piece, error.line), error.message);
     }
-    // a statement location counts bytes of UTF-8
-    const bytes = Buffer.from(piece.sql);
-    for (const { stmt, stmt_location = 0 } of stmts) if (stmt) walker.statement(stmt, lineIn(piece, bytes.subarray(0, stmt_location).toString()));
   }
   return walker.result();
 }
 
-function lineIn(piece: SqlPiece, before: string): number {
-  return piece.verbatim ? piece.line + before.split('\n').length - 1 : piece.line;
+// `line` counts from 1 within the piece
+function lineIn(piece: SqlPiece, line: number): number {
+  return piece.verbatim ? piece.line + line - 1 : piece.line;
 }
 
 class StatementWalker {
@@ -118,7 +111,7 @@ class StatementWalker {
       const { relation, cmds = [] } = node.AlterTableStmt;
       for (const cmd of cmds) if (relation && 'AlterTableCmd' in cmd) this.alter(relation, cmd.AlterTableCmd);
     } else if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
-      for (const object of node.DropStmt.objects ?? []) if ('List' in object) this.dropTable(names(object.List.items));
+      for (const object of node.DropStmt.objects ?? []) if ('List' in object) this.dropTable(strings(object.List.items));
     } else if ('RenameStmt' in node) this.rename(node.RenameStmt);
   }
 
@@ -128,20 +121,20 @@ class StatementWalker {
 
   private create(relation: RangeVar | undefined, ifNotExists = false): void {
     if (!relation) return;
-    const table = tableKey(relation);
+    const table = tableName(relation);
     // IF NOT EXISTS on a table that is already there creates nothing.
     if (!ifNotExists || !this.tables.has(table)) this.newTables.add(table);
     this.tables.add(table);
   }
 
   private index(stmt: IndexStmt): void {
-    if (!stmt.relation || stmt.concurrent || this.newTables.has(tableKey(stmt.relation))) return;
+    if (!stmt.relation || stmt.concurrent || this.newTables.has(tableName(stmt.relation))) return;
     const index = stmt.idxname ? `CREATE INDEX ${stmt.idxname}` : 'CREATE INDEX';
     this.report('index-not-concurrent', `${index} on existing table ${shown(stmt.relation)} without CONCURRENTLY`);
   }
 
   private alter(relation: RangeVar, cmd: AlterTableCmd): void {
-    const table = tableKey(relation);
+    const table = tableName(relation);
     const name = shown(relation);
     const existing = !this.newTables.has(table);
     const column = cmd.name ?? '';
@@ -191,7 +184,7 @@ class StatementWalker {
       if (column && c.conname) this.checks.set(key, { table, column, validated: !c.skip_validation });
     } else if (c.contype === 'CONSTR_NOTNULL' && existing && !c.skip_validation) {
       // PostgreSQL 18's ADD CONSTRAINT … NOT NULL col scans like SET NOT NULL
-      const [column = ''] = names(c.keys);
+      const [column = ''] = strings(c.keys);
       if (!this.provenNotNull(table, column)) this.report('set-not-null-without-check', `column ${column} of existing table ${name} gets a NOT NULL constraint without a validated CHECK (${column} IS NOT NULL)`);
     }
   }
@@ -215,7 +208,7 @@ class StatementWalker {
   }
 
   private dropTable(parts: string[]): void {
-    const table = parts.length === 1 ? `public.${parts[0]}` : parts.slice(-2).join('.');
+    const table = tableName(parts);
     const wasNew = this.newTables.delete(table);
     this.tables.delete(table);
     for (const [key, check] of this.checks) if (check.table === table) this.checks.delete(key);
@@ -227,7 +220,7 @@ class StatementWalker {
 
   private rename(stmt: RenameStmt): void {
     if (!stmt.relation) return;
-    const table = tableKey(stmt.relation);
+    const table = tableName(stmt.relation);
     const existing = !this.newTables.has(table);
     if (stmt.renameType === 'OBJECT_TABLE') {
       if (existing) this.report('rename-table', `existing table ${shown(stmt.relation)} is renamed to ${stmt.newname}`);
@@ -240,17 +233,8 @@ class StatementWalker {
   }
 }
 
-// Unqualified names are taken to live in public, MnemoLite's only schema.
-function tableKey(relation: RangeVar): string {
-  return `${relation.schemaname ?? 'public'}.${relation.relname}`;
-}
-
 function shown(relation: RangeVar): string {
   return relation.schemaname ? `${relation.schemaname}.${relation.relname}` : (relation.relname ?? '');
-}
-
-function names(items: Node[] = []): string[] {
-  return items.flatMap((item) => ('String' in item ? [item.String.sval ?? ''] : []));
 }
 
 function constraints(nodes: Node[] = []): Constraint[] {
@@ -266,6 +250,6 @@ function notNullColumn(expr: Node | undefined): string | undefined {
   if (!expr || !('NullTest' in expr) || expr.NullTest.nulltesttype !== 'IS_NOT_NULL') return undefined;
   const arg = expr.NullTest.arg;
   if (!arg || !('ColumnRef' in arg)) return undefined;
-  const fields = names(arg.ColumnRef.fields);
+  const fields = strings(arg.ColumnRef.fields);
   return fields.length === 1 ? fields[0] : undefined;
 }

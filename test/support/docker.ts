@@ -13,13 +13,7 @@ export const NODE_IMAGE = process.env.NODE_IMAGE ?? 'node:24-bookworm-slim';
 export const DB_IMAGE = process.env.DB_IMAGE ?? 'pgvector/pgvector:pg18';
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
-/** The shipped migrations by name, in order, read from the directory itself (not through the CLI's code). */
-export const MIGRATIONS = readdirSync(SHIPPED_MIGRATIONS)
-  .filter((file) => /\.(sql|js|ts|cjs|mjs)$/.test(file) && !file.endsWith('.d.ts'))
-  .sort()
-  .map((file) => file.replace(/\.[^.]+$/, ''));
-export const BASELINE = MIGRATIONS[0]!;
-export const HEAD = MIGRATIONS.at(-1)!;
+export { BASELINE, HEAD, MIGRATIONS } from './migrations-dir.ts';
 
 /** Test migrations used by the container tests (test/fixtures/e2e), by name. */
 export const FIXTURE = (file: string) => fileURLToPath(new URL(`../fixtures/e2e/${file}`, import.meta.url));

@@ -1,10 +1,13 @@
 // A TCP proxy in front of the test database, to play a database that is down,
-// comes up late, or restarts mid-run — without touching the real server.
+// comes up late, is still starting (accepts, then hangs up), or restarts
+// mid-run — without touching the real server.
 import net from 'node:net';
 
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  /** 'hang-up': accept each connection and close it at once, as a server that is still starting does */
+  private mode: 'forward' | 'hang-up' = 'forward';
   constructor(readonly port: number, private readonly target: { host: string; port: number }) {}
 
   /** A port nothing listens on yet (the proxy is "down" until start()). */
@@ -16,8 +19,10 @@ export class TcpProxy {
     return port;
   }
 
-  async start(): Promise<void> {
+  async start(mode: 'forward' | 'hang-up' = 'forward'): Promise<void> {
+    this.mode = mode;
     this.server = net.createServer((client) => {
+      if (this.mode === 'hang-up') return void client.destroy();
       const upstream = net.connect(this.target.port, this.target.host);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -29,6 +34,11 @@ export class TcpProxy {
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  /** From now on, connections reach the database. */
+  forward(): void {
+    this.mode = 'forward';
   }
 
   /** Like a database restart: every open connection is cut and nothing listens. */
