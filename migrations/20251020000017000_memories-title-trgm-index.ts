@@ -1,0 +1,19 @@
+// Trigram index for lexical search on memories.title (hand-run v9_to_v10_add_trgm_index_memories.sql).
+// Built CONCURRENTLY in its own migration, so writes to memories go on during the build; an interrupted
+// build leaves an invalid index, which the first statement drops before building it again.
+import type { MigrationBuilder } from 'node-pg-migrate';
+
+/** MnemoLite's own history this migration stands for (adoption maps databases by it). */
+export const replaces = { sources: ['db/migrations/v9_to_v10_add_trgm_index_memories.sql'] };
+
+export function up(pgm: MigrationBuilder): void {
+  pgm.noTransaction();
+  pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_title_trgm');
+  pgm.sql(`CREATE INDEX CONCURRENTLY idx_memories_title_trgm ON memories USING gin (title gin_trgm_ops)`);
+  pgm.sql(`COMMENT ON INDEX idx_memories_title_trgm IS 'EPIC-24: Trigram index for lexical search on title (hybrid search)'`);
+}
+
+export function down(pgm: MigrationBuilder): void {
+  pgm.noTransaction();
+  pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_title_trgm');
+}
