@@ -37,6 +37,7 @@ export function choosePoint(points: readonly ChainPoint[], live: readonly string
     return { kind: 'unknown-revision', revision: alembicRevision, known: [...new Set(points.flatMap((p) => p.alembic))] };
   }
   const firstCreated = firstPointOfEachObject(points);
+  const views = new Set(points.flatMap((point) => [...point.catalog].filter((line) => line.startsWith('view ')).map((line) => relationOf(objectOf(line)))));
   let best: { index: number; extra: number; unknown: string[] } | undefined;
   let nearest: (PointChoice & { kind: 'no-match' })['nearest'] | undefined;
   let nearestScore = Number.POSITIVE_INFINITY;
@@ -52,7 +53,7 @@ export function choosePoint(points: readonly ChainPoint[], live: readonly string
       const created = firstCreated.get(object);
       if (index >= 0 && (created === undefined || created.index <= index)) return false;
       // ...except a view exactly as the chain will define it: it is re-created in place
-      return !(kind === 'view' && created?.line === line);
+      return !(created?.line === line && views.has(relationOf(object)));
     });
     if (matches(comparison) && conflicts.length === 0) {
       if (!best || comparison.extra.length < best.extra) {
@@ -90,4 +91,12 @@ function firstPointOfEachObject(points: readonly ChainPoint[]): Map<string, { in
     }
   });
   return first;
+}
+
+/** The table or view an object belongs to: `column public.v.c`, `comment view public.v` -> `public.v`. */
+function relationOf(object: string): string {
+  const [kind, ...rest] = object.split(' ');
+  const name = kind === 'comment' ? rest.slice(1).join(' ') : rest.join(' ');
+  const subject = kind === 'comment' ? rest[0] : kind;
+  return subject === 'column' ? name.slice(0, name.lastIndexOf('.')) : name;
 }

@@ -1,64 +1,70 @@
-// A database with no migration history: run everything (it is empty), stamp a
-// verified baseline (it holds the legacy schema), map an Alembic revision (it
-// was managed by Alembic), or refuse and say why. Never a blind stamp.
+// A database with no migration history: find where on the chain it stands from
+// its catalog (narrowed by alembic_version when MnemoLite's Alembic managed it),
+// stamp the migrations up to there, and let `up` apply the rest. Never a blind stamp.
+import { type ChainPoint, choosePoint } from './adoption-point.ts';
 import type { Database } from './database/port.ts';
 import { SchemaMismatch } from './errors.ts';
+import { describeDifferences, isOptional, objectOf, readExpectedCatalogs } from './expected-catalog.ts';
 import type { Logger } from './log.ts';
 import type { MigrationFile } from './migration-files.ts';
-import { findBaseline } from './baseline.ts';
-import { readAdoption } from './migration-modules.ts';
-import { findDifferences } from './schema-expectations.ts';
+import { readReplaces } from './migration-modules.ts';
 
-export type AdoptionPlan =
-  | { kind: 'run-all' }
-  | { kind: 'stamp'; through: MigrationFile[]; because: string };
+export type AdoptionPlan = { kind: 'run-all' } | { kind: 'stamp'; through: MigrationFile[]; because: string };
 
-export async function planAdoption(database: Database, files: readonly MigrationFile[], log: Logger): Promise<AdoptionPlan> {
-  const alembic = await database.alembicRevisions();
-  if (alembic !== undefined) return adoptAlembic(database, files, alembic, log);
-
-  const tables = await database.userTables();
-  if (tables.length === 0) return { kind: 'run-all' };
-
-  const baseline = await findBaseline(files);
-  if (!baseline) {
-    // no baseline declared: behave like node-pg-migrate and run on top of what is there
-    log.debug(`database holds ${tables.length} tables and ${files[0]!.name} declares no baseline; running all migrations`);
-    return { kind: 'run-all' };
+export async function planAdoption(database: Database, files: readonly MigrationFile[], migrationsDir: string, log: Logger): Promise<AdoptionPlan> {
+  const revisions = await database.alembicRevisions();
+  if (revisions !== undefined && revisions.length > 1) {
+    throw new SchemaMismatch(`alembic_version holds ${revisions.length} revisions (${revisions.join(', ')}); expected at most one`);
   }
-  const { file, expects } = baseline;
-  const differences = await findDifferences(database, expects);
-  if (differences.length > 0) {
-    throw new SchemaMismatch(
-      `database has tables (${preview(tables)}) but no migration history, and they do not match the baseline ${file.name}; refusing to stamp it`,
-      [...differences, 'fix the schema, or empty the database to let the baseline create it'],
-    );
-  }
-  return { kind: 'stamp', through: [file], because: `existing schema matches baseline ${file.name}` };
-}
-
-async function adoptAlembic(database: Database, files: readonly MigrationFile[], revisions: string[], log: Logger): Promise<AdoptionPlan> {
-  if (revisions.length !== 1) {
-    throw new SchemaMismatch(`alembic_version holds ${revisions.length} revisions (${revisions.join(', ') || 'none'}); expected exactly one`);
-  }
-  const revision = revisions[0]!;
-  const declared = [];
-  for (const file of files) declared.push({ file, adopt: await readAdoption(file) });
-  const index = declared.findLastIndex((d) => d.adopt?.alembicRevision === revision);
-  if (index < 0) {
-    const known = declared.filter((d) => d.adopt?.alembicRevision).map((d) => `${d.adopt!.alembicRevision} (${d.file.name})`);
-    throw new SchemaMismatch(`unknown Alembic revision ${revision} in alembic_version; refusing to adopt this database`, [
-      `revisions these migrations replace: ${known.join(', ') || 'none'}`,
+  const revision = revisions?.[0];
+  const live = await database.catalog();
+  const expected = readExpectedCatalogs(migrationsDir, files);
+  if (expected.points.length === 0) {
+    if (live.every((line) => isOptional(line) || /^(extension|schema) /.test(line))) return { kind: 'run-all' };
+    throw new SchemaMismatch(`database has objects but no migration history, and ${files[0]!.name} has no expected catalog to check them against; refusing`, [
+      'write the expected catalogs with `snapshot` on an empty database, or empty this one',
     ]);
   }
-  const through = declared.slice(0, index + 1);
-  const differences = [];
-  for (const { adopt } of through) if (adopt?.expects) differences.push(...(await findDifferences(database, adopt.expects)));
-  if (differences.length > 0) {
-    throw new SchemaMismatch(`database says Alembic revision ${revision} but its schema differs; refusing to stamp it`, differences);
+  const points: ChainPoint[] = [];
+  for (const [index, point] of expected.points.entries()) {
+    points.push({ ...point, alembic: (await readReplaces(files[index]!))?.alembic ?? [] });
   }
-  log.warn(`adopting a database managed by Alembic at revision ${revision}: do not run Alembic against it any more (alembic_version is left in place, unused)`);
-  return { kind: 'stamp', through: through.map((d) => d.file), because: `Alembic revision ${revision} maps to ${through.at(-1)!.file.name}` };
+
+  const choice = choosePoint(points, live, revision);
+  const through = (index: number) => files.slice(0, index + 1);
+  switch (choice.kind) {
+    case 'unknown-revision':
+      throw new SchemaMismatch(`unknown Alembic revision ${revision} in alembic_version; refusing to adopt this database`, [
+        `revisions this chain replaces: ${choice.known.join(', ')}`,
+      ]);
+    case 'no-match': {
+      const { nearest } = choice;
+      const details = [
+        ...describeDifferences(nearest.comparison),
+        ...nearest.conflicts.map((line) => `already there, but made by a later migration: ${line}`),
+      ];
+      const said = revision === undefined ? '' : ` (alembic_version says ${revision})`;
+      throw new SchemaMismatch(
+        `database has no migration history and its schema${said} matches no point of the chain; nearest: ${nearest.name}, ${details.filter((d) => !d.startsWith(' ')).length} differences; nothing was changed`,
+        details,
+      );
+    }
+    case 'empty':
+      warnUnknown(log, choice.unknown);
+      return { kind: 'run-all' };
+    case 'point': {
+      warnUnknown(log, choice.unknown);
+      const name = files[choice.index]!.name;
+      if (revision !== undefined) {
+        log.warn(`adopting a database managed by Alembic at revision ${revision}: never run Alembic against it again (alembic_version is left in place, unused)`);
+      }
+      const because = `${revision === undefined ? 'its catalog' : `Alembic revision ${revision}, and its catalog,`} matches the chain after ${name}`;
+      return { kind: 'stamp', through: through(choice.index), because };
+    }
+  }
 }
 
-const preview = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')}, …` : names.join(', '));
+function warnUnknown(log: Logger, lines: readonly string[]): void {
+  if (lines.length === 0) return;
+  log.warn(`${lines.length} object${lines.length === 1 ? '' : 's'} no migration makes (left as they are): ${lines.map(objectOf).join(', ')}`);
+}

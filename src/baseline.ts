@@ -1,17 +1,9 @@
-// The baseline is the first migration when it declares `adopt.expects`: it stands
-// for a schema that existed before migrations, so nothing goes below it.
+// The baseline is the first migration when it cannot be reverted (`down = false`):
+// it stands for a schema that existed before migrations, so nothing goes below it.
 import type { MigrationFile } from './migration-files.ts';
-import { readAdoption } from './migration-modules.ts';
-import type { SchemaExpectation } from './schema-expectations.ts';
+import { isIrreversible } from './migration-modules.ts';
 
-export interface Baseline {
-  file: MigrationFile;
-  /** the schema it stands for, checked before it is stamped */
-  expects: SchemaExpectation;
-}
-
-export async function findBaseline(files: readonly MigrationFile[]): Promise<Baseline | undefined> {
+export async function findBaseline(files: readonly MigrationFile[]): Promise<MigrationFile | undefined> {
   const first = files[0];
-  const expects = first && (await readAdoption(first))?.expects;
-  return expects ? { file: first, expects } : undefined;
+  return first && (await isIrreversible(first)) ? first : undefined;
 }

@@ -103,10 +103,25 @@ export function compareCatalogs(expected: Iterable<string>, actual: Iterable<str
   for (const [object, line] of want) {
     const found = have.get(object);
     if (found === undefined) comparison.missing.push(line);
-    else if (found !== line) comparison.different.push([line, found]);
+    else if (found !== line && normalise(found) !== normalise(line)) comparison.different.push([line, found]);
   }
   for (const [object, line] of have) if (!want.has(object)) comparison.extra.push(line);
   return comparison;
+}
+
+// PostgreSQL stores `col IN ('a', 'b')` on a varchar column as `= ANY ((ARRAY['a'::character varying, …])::text[])`;
+// a pg_dump restored reads it back as `= ANY (ARRAY[('a'::character varying)::text, …])`. The same constraint:
+// databases restored from a backup must compare equal to the ones their SQL made.
+const ELEMENT_CASTS = /ARRAY\[((?:\('(?:[^']|'')*'::[a-z ]+\)::[a-z ]+(?:, )?)+)\]/g;
+const ELEMENT_CAST = /\(('(?:[^']|'')*'::[a-z ]+)\)::([a-z ]+)/g;
+
+export function normalise(line: string): string {
+  return line.replace(ELEMENT_CASTS, (array, body: string) => {
+    const elements = [...body.matchAll(ELEMENT_CAST)];
+    const target = elements[0]![2];
+    if (elements.some((element) => element[2] !== target)) return array;
+    return `(ARRAY[${elements.map((element) => element[1]).join(', ')}])::${target}[]`;
+  });
 }
 
 function byObject(lines: Iterable<string>): Map<string, string> {

@@ -2,17 +2,21 @@
 // work: loading modules is slow, and the no-op path never does.
 import { isSql, loadMigration } from './migration-loader.ts';
 import type { MigrationFile } from './migration-files.ts';
-import type { SchemaExpectation } from './schema-expectations.ts';
 
-/** What a migration may export as `adopt`: how an existing database already holding its objects is recognised. */
-export interface Adoption {
-  /** the Alembic revision this migration replaces */
-  alembicRevision?: string;
-  /** what must be there to record this migration without running it */
-  expects?: SchemaExpectation;
+/** What a migration may export as `replaces`: the part of MnemoLite's own history it stands for. */
+export interface Replaces {
+  /** Alembic revisions whose schema is the point right after this migration */
+  alembic?: readonly string[];
+  /** MnemoLite's files it stands for, for people reading it */
+  sources?: readonly string[];
 }
 
-export async function readAdoption(file: MigrationFile): Promise<Adoption | undefined> {
+export async function readReplaces(file: MigrationFile): Promise<Replaces | undefined> {
   if (isSql(file.path)) return undefined; // SQL files cannot declare anything
-  return (await loadMigration(file.path)).adopt as Adoption | undefined;
+  return (await loadMigration(file.path)).replaces as Replaces | undefined;
+}
+
+/** Whether a migration says it cannot be reverted (`export const down = false`). */
+export async function isIrreversible(file: MigrationFile): Promise<boolean> {
+  return (await loadMigration(file.path)).down === false;
 }

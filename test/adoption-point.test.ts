@@ -5,7 +5,7 @@ import { type ChainPoint, choosePoint } from '../src/adoption-point.ts';
 const point = (name: string, lines: string[], alembic: string[] = []): ChainPoint => ({ name, catalog: new Set(lines), alembic });
 const ext = 'extension vector schema=public';
 const events = ['table public.events', 'column public.events.id uuid not-null'];
-const views = ['view public.v: SELECT 1'];
+const views = ['view public.v: SELECT 1', 'column public.v.one integer null', 'column-order public.v: one', 'comment view public.v: monitoring'];
 const chunks = ['table public.code_chunks', 'column public.code_chunks.id uuid not-null'];
 const memories = ['table public.memories'];
 // baseline -> init (views) -> code chunks (alembic a40a) -> hand SQL (memories, alembic still a40a) -> seed (same catalog)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.ts';
-import { compareCatalogs, describeDifferences, formatDelta, objectOf, parseDelta, readExpectedCatalogs } from '../src/expected-catalog.ts';
+import { compareCatalogs, describeDifferences, formatDelta, normalise, objectOf, parseDelta, readExpectedCatalogs } from '../src/expected-catalog.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-expected-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +42,13 @@ describe('expected catalogs', () => {
         'view public.v: SELECT 1',
       ].map(objectOf),
     ).toEqual(['column public.t.c', 'comment column public.t.c', 'function public.f(a integer, b text)', 'extension vector', 'sequence public.s', 'view public.v']);
+  });
+  it('a CHECK restored from pg_dump equals the one its SQL made', () => {
+    const made = "constraint public.a.t check: CHECK (((s)::text = ANY ((ARRAY['x'::character varying, 'it''s'::character varying])::text[])))";
+    const restored = "constraint public.a.t check: CHECK (((s)::text = ANY (ARRAY[('x'::character varying)::text, ('it''s'::character varying)::text])))";
+    expect(normalise(restored)).toBe(made);
+    expect(compareCatalogs([made], [restored])).toEqual({ missing: [], different: [], extra: [] });
+    expect(compareCatalogs([made], [restored.replace("'x'", "'y'")]).different).toHaveLength(1);
   });
   it('compares by object: missing, different, extra', () => {
     const comparison = compareCatalogs(

@@ -39,8 +39,8 @@ export async function down(session: Session, target: DownTarget): Promise<DownRe
     assertNoDrift({ ...drift, missing: [] });
 
     const baseline = await findBaseline(files);
-    if (baseline && toRevert.includes(baseline.file.name)) {
-      const { name } = baseline.file;
+    if (baseline && toRevert.includes(baseline.name)) {
+      const { name } = baseline;
       throw new UsageError(`down never goes below the baseline ${name}; the lowest target is --to ${name}`);
     }
     if (count === 0) {

@@ -76,7 +76,7 @@ export const COMMANDS = {
   }),
   stamp: spec({
     usage: 'stamp <migration> [--json]',
-    summary: 'record migrations up to <migration> as applied without running them, after checking what they declare',
+    summary: 'record migrations up to <migration> as applied without running them, after checking the schema is what they make',
     database: true,
     options: { ...help, ...json },
     positionals: { min: 1, max: 1 },
@@ -105,6 +105,14 @@ export const COMMANDS = {
     options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
     load: () => import('./plan.ts').then((m) => m.command),
+  }),
+  snapshot: spec({
+    usage: 'snapshot [--check] [--json]',
+    summary: 'write migrations/expected/: the catalog change each migration makes, applied one by one on an empty scratch database; --check compares instead (6 when they differ)',
+    database: true,
+    options: { ...help, ...json, check: { type: 'boolean' } },
+    positionals: { min: 0, max: 0 },
+    load: () => import('./snapshot.ts').then((m) => m.command),
   }),
   lint: spec({
     usage: 'lint [--json]',

@@ -1,10 +1,9 @@
 // `stamp <migration>`: record migrations up to and including <migration> as
 // applied without running them — after checking that nothing applied has
-// drifted and that the database holds what they declare.
+// drifted and that the schema is what those migrations make (their expected catalog).
 import { assertNoDrift, compare } from '../drift.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
-import { readAdoption } from '../migration-modules.ts';
-import { findDifferences } from '../schema-expectations.ts';
+import { compareCatalogs, describeDifferences, matches, readExpectedCatalogs } from '../expected-catalog.ts';
 import type { Session } from '../session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
@@ -32,12 +31,16 @@ export async function stamp(session: Session, target: string): Promise<StampResu
       log.info(`${target} is already applied; nothing to stamp`);
       return { stamped: [] };
     }
-    const differences: string[] = [];
-    for (const file of toStamp) {
-      const expects = (await readAdoption(file))?.expects;
-      if (expects) differences.push(...(await findDifferences(database, expects)).map((d) => `${file.name}: ${d}`));
+    const expected = readExpectedCatalogs(session.config.migrationsDir, files.slice(0, index + 1));
+    if (expected.unknownFrom) {
+      throw new SchemaMismatch(`${expected.unknownFrom} has no expected catalog to check the schema against; refusing to stamp`, [
+        'write the expected catalogs with `snapshot` on an empty database',
+      ]);
     }
-    if (differences.length > 0) throw new SchemaMismatch(`the database does not hold what ${target} declares; refusing to stamp`, differences);
+    const comparison = compareCatalogs(expected.points.at(-1)!.catalog, await database.catalog());
+    if (!matches(comparison)) {
+      throw new SchemaMismatch(`the schema is not what the migrations up to ${target} make; refusing to stamp`, describeDifferences(comparison));
+    }
     await database.stamp(toStamp);
     const stamped = toStamp.map((file) => file.name);
     log.info(`stamped ${stamped.join(', ')} without running ${stamped.length === 1 ? 'it' : 'them'}`);

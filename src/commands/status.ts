@@ -1,5 +1,6 @@
 // `status`: what is applied (and when), what is pending, and anything wrong.
 import { compare } from '../drift.ts';
+import { checkSchema, type SchemaCheck, schemaDifferences } from '../schema-check.ts';
 import type { Session } from '../session.ts';
 import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 
@@ -9,6 +10,8 @@ export interface StatusResult {
   applied: { name: string; run_on: string; checksum: 'ok' | 'changed' | 'not recorded' | 'file missing' }[];
   pending: string[];
   anomalies: string[];
+  /** the live schema against the expected catalog of the newest applied migration */
+  schema: SchemaCheck;
 }
 
 export const command: DatabaseCommand<undefined, StatusResult> = {
@@ -31,6 +34,8 @@ export async function status(session: Session): Promise<StatusResult> {
     ...(await database.invalidIndexes()).map((index) => `index ${index} is invalid (an interrupted CREATE INDEX CONCURRENTLY): up reruns the migration that builds it, which drops and rebuilds it; or DROP INDEX CONCURRENTLY ${index}`),
   ];
   if (!ledger.exists) anomalies.push(`no ${config.migrationsTable} table: this database is not managed yet (\`up\` adopts or creates it)`);
+  const schema = await checkSchema(session, ledger.applied.map((row) => row.name));
+  anomalies.push(...schemaDifferences(schema).map((line) => `schema ${line.trimStart()}`));
   return {
     database: config.database.display,
     table: database.ledgerName,
@@ -41,6 +46,7 @@ export async function status(session: Session): Promise<StatusResult> {
     })),
     pending: drift.pending.map((file) => file.name),
     anomalies,
+    schema,
   };
 }
 
@@ -52,5 +58,9 @@ function formatStatus(result: StatusResult): string {
   for (const name of result.pending) lines.push(`  ${name}`);
   lines.push(`anomalies (${result.anomalies.length}):`);
   for (const anomaly of result.anomalies) lines.push(`  ${anomaly}`);
+  const { schema } = result;
+  if (schema.skipped) lines.push(`schema: not compared (${schema.skipped})`);
+  else if (schema.at) lines.push(`schema: compared with ${schema.at}; ${schema.extra.length} object${schema.extra.length === 1 ? '' : 's'} no migration makes`);
+  for (const line of schema.extra) lines.push(`  ${line}`);
   return lines.join('\n');
 }

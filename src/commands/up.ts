@@ -45,7 +45,7 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
     const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
     let ledger = await database.readLedger(); // again: another runner may have finished while we waited
     if (ledger.applied.length === 0) {
-      const plan = await planAdoption(database, files, log);
+      const plan = await planAdoption(database, files, config.migrationsDir, log);
       if (plan.kind === 'stamp') {
         await database.stamp(plan.through);
         result.stamped = plan.through.map((file) => file.name);

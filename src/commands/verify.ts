@@ -2,6 +2,7 @@
 // nothing drifted — the check an API runs before it serves. Takes no lock.
 import { compare, driftMismatch, driftProblems, type DriftProblems } from '../drift.ts';
 import { PendingMigrations, SchemaMismatch, type MigrateError } from '../errors.ts';
+import { checkSchema, type SchemaCheck, schemaDiffers, schemaDifferences } from '../schema-check.ts';
 import type { Session } from '../session.ts';
 import { vectorDimensionProblems, vectorMismatch } from '../vector-dimensions.ts';
 import { asJson, noArgs, type DatabaseCommand } from './command.ts';
@@ -16,18 +17,21 @@ export interface VerifyResult {
   embedding_dimension: number;
   /** vector columns whose size is not embedding_dimension */
   vector_dimensions: string[];
+  /** the live schema against the expected catalog of the newest applied migration */
+  schema: SchemaCheck;
 }
 
 export const command: DatabaseCommand<undefined, VerifyResult> = {
   args: noArgs,
   run: verify,
-  format: (result, { json }) => (json ? asJson(result) : result.ok ? `ok: database is at ${result.head}` : ''),
+  format: (result, { json }) => (json ? asJson(result) : result.ok ? [`ok: database is at ${result.head}`, ...extras(result.schema)].join('\n') : ''),
   failure: verifyFailure,
 };
 
 export async function verify(session: Session): Promise<VerifyResult> {
   const { database, files, config } = session;
-  const drift = compare(files, (await database.readLedger()).applied);
+  const { applied } = await database.readLedger();
+  const drift = compare(files, applied);
   const result: VerifyResult = {
     ok: false,
     head: files.at(-1)!.name,
@@ -36,9 +40,18 @@ export async function verify(session: Session): Promise<VerifyResult> {
     invalid_indexes: await database.invalidIndexes(),
     embedding_dimension: config.embedding.dimension,
     vector_dimensions: await vectorDimensionProblems(database, config.embedding.dimension),
+    schema: await checkSchema(session, applied.map((row) => row.name)),
   };
-  result.ok = [result.drift.changed, result.drift.missing, result.pending, result.invalid_indexes, result.vector_dimensions].every((list) => list.length === 0);
+  result.ok =
+    [result.drift.changed, result.drift.missing, result.pending, result.invalid_indexes, result.vector_dimensions].every((list) => list.length === 0) &&
+    !schemaDiffers(result.schema);
   return result;
+}
+
+// Objects no migration makes are the operator's own: listed, never a failure.
+function extras(schema: SchemaCheck): string[] {
+  if (schema.skipped) return [`schema not compared: ${schema.skipped}`];
+  return schema.extra.length === 0 ? [] : [`${schema.extra.length} object${schema.extra.length === 1 ? '' : 's'} no migration makes:`, ...schema.extra.map((line) => `  ${line}`)];
 }
 
 // In the order an operator fixes them: drift (6), pending (7), then the schema itself (6).
@@ -48,6 +61,9 @@ function verifyFailure(result: VerifyResult): MigrateError | undefined {
     driftMismatch(result.drift) ??
     (pending.length > 0 ? new PendingMigrations(`${pending.length} migration${pending.length === 1 ? ' is' : 's are'} not applied`, pending) : undefined) ??
     (result.invalid_indexes.length > 0 ? new SchemaMismatch(`invalid indexes: ${result.invalid_indexes.join(', ')}`, ['run `up` to rebuild them']) : undefined) ??
+    (schemaDiffers(result.schema)
+      ? new SchemaMismatch(`the schema is not what the migrations up to ${result.schema.at} make`, schemaDifferences(result.schema))
+      : undefined) ??
     vectorMismatch(result.vector_dimensions, result.embedding_dimension)
   );
 }

@@ -3,7 +3,7 @@
 // database; each connect() is one session on it, so two runners can contend for
 // the lock. The shared contract suite holds it to the PostgreSQL behaviour.
 import type {
-  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressWatcher, SchemaFacts, VectorColumn,
+  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressWatcher, VectorColumn,
 } from './port.ts';
 
 interface LedgerRow {
@@ -164,19 +164,6 @@ export class MemoryDatabase implements Database {
 
   async blockers(): Promise<Blocker[]> {
     return this.server.snapshot().tableLocks.filter((blocker) => blocker.pid !== this.pid);
-  }
-
-  async schemaFacts(tables: readonly string[]): Promise<SchemaFacts> {
-    const state = this.server.snapshot();
-    const wanted = new Set(tables);
-    return {
-      extensions: [...state.extensions.keys()].sort(byC),
-      columns: [...state.tables]
-        .filter(([table]) => wanted.has(table))
-        .sort(([a], [b]) => byC(a, b))
-        .flatMap(([table, columns]) => [...columns].map(([column, type]) => ({ table, column, type }))),
-      indexes: [...state.indexes.keys()].sort(byC),
-    };
   }
 
   async vectorColumns(): Promise<VectorColumn[]> {

@@ -41,15 +41,6 @@ export interface Blocker {
   relations: string;
 }
 
-/** What schema-expectations.ts compares with a migration's `adopt.expects`. */
-export interface SchemaFacts {
-  extensions: string[];
-  /** columns of the tables asked for, as `schema.table` */
-  columns: { table: string; column: string; type: string }[];
-  /** every index as `schema.index` */
-  indexes: string[];
-}
-
 /** A fixed-size vector/halfvec column and its dimension count. */
 export interface VectorColumn {
   column: string;
@@ -102,7 +93,6 @@ export interface Database {
   blockers(): Promise<Blocker[]>;
 
   // catalog reads
-  schemaFacts(tables: readonly string[]): Promise<SchemaFacts>;
   vectorColumns(): Promise<VectorColumn[]>;
   invalidIndexes(): Promise<string[]>;
   /** Tables and views the user made: not the catalogs, not extension members, not our ledger. */

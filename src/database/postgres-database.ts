@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CATALOG_LISTING } from './catalog-listing.ts';
 import type {
-  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressSample, ProgressWatcher, SchemaFacts, VectorColumn,
+  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressSample, ProgressWatcher, VectorColumn,
 } from './port.ts';
 
 /** An open connection, as wait-for-db.ts hands it over. */
@@ -153,20 +153,6 @@ export class PostgresDatabase implements Database {
         group by 1, 2, 3, 4 order by a.xact_start nulls last`,
     );
     return rows;
-  }
-
-  async schemaFacts(tables: readonly string[]): Promise<SchemaFacts> {
-    const { rows } = await this.client.query<{ extensions: string[]; columns: SchemaFacts['columns'] | null; indexes: string[] }>(
-      `select
-         array(select extname::text from pg_extension order by 1) as extensions,
-         (select json_agg(json_build_object('table', n.nspname || '.' || c.relname, 'column', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) order by n.nspname, c.relname, a.attnum)
-            from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-           where (n.nspname || '.' || c.relname) = any($1::text[]) and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped) as columns,
-         array(select schemaname || '.' || indexname from pg_indexes order by 1) as indexes`,
-      [tables],
-    );
-    const facts = rows[0]!;
-    return { extensions: facts.extensions, columns: facts.columns ?? [], indexes: facts.indexes };
   }
 
   async vectorColumns(): Promise<VectorColumn[]> {

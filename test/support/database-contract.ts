@@ -153,21 +153,6 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         expect(await db.alembicRevisions()).toEqual(['9dde1f9db172']);
       });
 
-      it('schemaFacts: extensions, the columns of the tables asked for, indexes', async () => {
-        await harness.arrange.createExtension('vector');
-        await harness.arrange.createTable('events', { id: 'uuid', embedding: 'vector(768)', created: 'timestamp with time zone' });
-        await harness.arrange.createTable('other', { id: 'integer' });
-        await harness.arrange.createIndex('events', 'events_created_idx', 'created');
-        const facts = await db.schemaFacts(['public.events', 'public.missing']);
-        expect(facts.extensions).toEqual(expect.arrayContaining(['plpgsql', 'vector']));
-        expect(facts.columns).toEqual([
-          { table: 'public.events', column: 'id', type: 'uuid' },
-          { table: 'public.events', column: 'embedding', type: 'vector(768)' },
-          { table: 'public.events', column: 'created', type: 'timestamp with time zone' },
-        ]);
-        expect(facts.indexes).toContain('public.events_created_idx');
-      });
-
       it('vectorColumns: every fixed-size vector column with its size', async () => {
         await harness.arrange.createExtension('vector');
         await harness.arrange.createTable('t', { id: 'integer', a: 'vector(3)', b: 'halfvec(5)' });

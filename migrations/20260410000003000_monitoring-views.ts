@@ -1,5 +1,8 @@
 // Two monitoring views on events that say when partitioning would pay off (db/init/03, added after the
 // first init). Its third view, partition_performance_preview, never built (GROUP BY error): left out.
+// Last in the chain although MnemoLite made them first: a database whose init was cut short (the first
+// `docker compose up`) never got them, and a view holds no data, so CREATE OR REPLACE here lets every
+// real database reach head, with or without them.
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
@@ -7,7 +10,7 @@ export const replaces = { sources: ['db/init/03-monitoring-views.sql'] };
 
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(`
-    CREATE VIEW partitioning_readiness AS
+    CREATE OR REPLACE VIEW partitioning_readiness AS
     WITH event_stats AS (
       SELECT count(*) AS total_events,
              min("timestamp") AS oldest_event,
@@ -64,7 +67,7 @@ export function up(pgm: MigrationBuilder): void {
 Vérifie 3 seuils: nombre d''events (500k), âge des données (1 an), taille table (10 GB).
 Activation recommandée quand UN des seuils est atteint.';
 
-    CREATE VIEW index_maintenance_preview AS
+    CREATE OR REPLACE VIEW index_maintenance_preview AS
     WITH event_counts AS (
       SELECT count(*) AS total_events FROM events
     ),
