@@ -1,8 +1,7 @@
 // The committed real MnemoLite databases restore through node-postgres, each with its schema point and rows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshDatabase, withClient } from './support/database.ts';
 import { listStates, type MnemoliteState, restoreState, tableRows } from './support/mnemolite-fixtures.ts';
-import { type PartmanServer, startPartmanServer } from './support/partman-server.ts';
 
 // FACTS.md §6 (tables and views, alembic_version left out) and the alembic_version row of each state
 const EXPECTED: Record<MnemoliteState, { tables: number; views: number; alembic: string | null }> = {
@@ -24,11 +23,6 @@ const EXPECTED: Record<MnemoliteState, { tables: number; views: number; alembic:
   'compose-head': { tables: 16, views: 3, alembic: '20260410_0000' },
 };
 
-let server: PartmanServer;
-beforeAll(async () => {
-  server = await startPartmanServer();
-});
-afterAll(() => server?.stop());
 
 it('has a fixture for every state, in history order', () => {
   expect(listStates()).toEqual(Object.keys(EXPECTED));
@@ -36,7 +30,7 @@ it('has a fixture for every state, in history order', () => {
 
 describe.each(Object.entries(EXPECTED))('state %s', (state, expected) => {
   it('restores with its tables, views, alembic_version and rows in every table', async () => {
-    const db = await freshDatabase(server.adminUrl);
+    const db = await freshDatabase();
     try {
       await restoreState(db.url, state as MnemoliteState);
       const [counts] = await db.query<{ tables: number; views: number; alembic: boolean }>(
@@ -68,7 +62,7 @@ describe.each(Object.entries(EXPECTED))('state %s', (state, expected) => {
 
 describe('restoreState', () => {
   it('gives the same rows twice, and changes nothing when the database is not empty (one transaction)', async () => {
-    const [a, b] = [await freshDatabase(server.adminUrl), await freshDatabase(server.adminUrl)];
+    const [a, b] = [await freshDatabase(), await freshDatabase()];
     try {
       await restoreState(a.url, '20260410_0000');
       await restoreState(b.url, '20260410_0000');

@@ -27,13 +27,19 @@ export function stateSql(state: MnemoliteState): string {
 }
 
 /**
- * Restores a state into an empty database: its extensions (pg_partman included, so the server must offer it),
- * schemas, tables, rows and alembic_version when the state has one. One simple-protocol query: all or nothing.
+ * Restores a state into an empty database: its extensions, schemas, tables, rows and alembic_version when the
+ * state has one. One simple-protocol query: all or nothing. pg_partman (MnemoLite's image has it; nothing uses it)
+ * is left out on a server that does not offer it, as the chain leaves it out there.
  */
 export async function restoreState(databaseUrl: string, state: MnemoliteState): Promise<void> {
-  const sql = stateSql(state);
-  await withClient(databaseUrl, (client) => client.query(sql));
+  await withClient(databaseUrl, async (client) => {
+    const { rowCount } = await client.query(`select 1 from pg_available_extensions where name = 'pg_partman'`);
+    const sql = stateSql(state);
+    await client.query(rowCount === 0 ? sql.replace(PARTMAN, '') : sql);
+  });
 }
+
+const PARTMAN = /^(CREATE SCHEMA partman|CREATE EXTENSION IF NOT EXISTS pg_partman WITH SCHEMA partman|COMMENT ON EXTENSION pg_partman IS .*);$/gm;
 
 /**
  * Every row of every user table (extension members and pgmigrations* left out), keyed by schema.table in name
@@ -47,7 +53,7 @@ export async function tableRows(client: pg.Client): Promise<Record<string, unkno
        and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'
        and c.relname not like 'pgmigrations%'
        and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-     order by 1 collate "C"`);
+     order by format('%I.%I', n.nspname, c.relname) collate "C"`);
   const result: Record<string, unknown[]> = {};
   for (const { name } of tables) {
     const { rows } = await client.query<{ row: unknown }>(
