@@ -47,7 +47,7 @@ export async function tableRows(client: pg.Client): Promise<Record<string, unkno
        and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'
        and c.relname not like 'pgmigrations%'
        and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-     order by 1 collate "C"`);
+     order by format('%I.%I', n.nspname, c.relname) collate "C"`);
   const result: Record<string, unknown[]> = {};
   for (const { name } of tables) {
     const { rows } = await client.query<{ row: unknown }>(

@@ -15,8 +15,16 @@ export async function startPartmanServer(): Promise<PartmanServer> {
     if (offered.rowCount === 0) throw new Error('the server at TEST_DATABASE_URL does not offer pg_partman (MnemoLite fixtures need it)');
     return { adminUrl: url, stop: async () => undefined };
   }
-  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const { GenericContainer, Wait } = await import('testcontainers');
   const image = process.env.TEST_PG_PARTMAN_IMAGE ?? 'local/pgvector-partman:pg17';
-  const container = await new PostgreSqlContainer(image).start();
-  return { adminUrl: container.getConnectionUri(), stop: () => container.stop().then(() => undefined) };
+  // No docker health check (PostgreSqlContainer's pg_isready every 250 ms): on a loaded host it never turned
+  // healthy, and with it the server went into recovery mid-test (a backend killed by SIGPIPE). The second "ready"
+  // line is the server after the init (the first is the entrypoint's temporary one).
+  const container = await new GenericContainer(image)
+    .withEnvironment({ POSTGRES_USER: 'test', POSTGRES_PASSWORD: 'test', POSTGRES_DB: 'test' })
+    .withExposedPorts(5432)
+    .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+    .start();
+  const url = `postgresql://test:test@${container.getHost()}:${container.getMappedPort(5432)}/test`;
+  return { adminUrl: url, stop: () => container.stop().then(() => undefined) };
 }
