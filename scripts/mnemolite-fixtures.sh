@@ -253,7 +253,10 @@ for line in "${STATES[@]}"; do
     echo "-- (rows in every table). Server: $IMAGE ($SERVER); $DUMPER"
     echo "-- (--column-inserts --no-owner --no-privileges; psql meta-commands removed). Regenerate: scripts/mnemolite-fixtures.sh"
     # \restrict/\unrestrict carry a random key and are psql meta-commands: node-postgres cannot send them
-    docker exec "$NAME" pg_dump -U mnemo -d "$db" --column-inserts --no-owner --no-privileges | grep -v '^\\\(un\)\?restrict '
+    # and pg_dump's text of a CHECK `varchar_col IN (...)` restores as a different expression (the casts move
+    # into the array), so those are written back in their source form: the restored catalog then equals the built one
+    docker exec "$NAME" pg_dump -U mnemo -d "$db" --column-inserts --no-owner --no-privileges | grep -v '^\\\(un\)\?restrict ' |
+      perl -pe 's/\(\((\w+)\)::text = ANY \(\(ARRAY\[([^\]]*)\]\)::text\[\]\)\)/"($1 IN (" . join(", ", map { s#::character varying$##r } split(m#, #, $2)) . "))"/ge'
   } > "$OUT/$state.sql"
   psqlc -d "$db" < "$REAL/catalog.sql" > "$OUT/catalog/$state.txt"
   psqlc -d postgres -c "drop database $db with (force)"
