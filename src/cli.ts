@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Flags, Invocation } from './commands/command.ts';
 import { COMMANDS, usage, type CommandName } from './commands/index.ts';
-import { loadConfig } from './config.ts';
-import { exitCodeOf, MigrateError, UsageError } from './errors.ts';
-import { createLogger } from './log.ts';
+import { type Config, type Database, loadConfig } from './config.ts';
+import { DatabaseMissing, exitCodeOf, Interrupted, MigrateError, UsageError } from './errors.ts';
+import { createLogger, type Logger } from './log.ts';
 import { redact } from './redact.ts';
-import { withSession } from './session.ts';
+import { type Session, withSession } from './session.ts';
 import { SignalWatch } from './signals.ts';
 
 type Parsed = { command: CommandName; flags: Flags; positionals: string[] };
@@ -32,8 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       print(`usage: mnemolite-migrate ${COMMANDS[parsed.command].usage}\n\n${COMMANDS[parsed.command].summary}`);
       return 0;
     }
-    await run(parsed);
-    return 0;
+    return await run(parsed);
   } catch (error) {
     report(error);
     return exitCodeOf(error);
@@ -61,7 +60,7 @@ function parse(argv: string[]): Parsed {
   return { command: name === 'up' && flags['dry-run'] ? 'plan' : name, flags, positionals: result.positionals };
 }
 
-async function run({ command, flags, positionals }: Parsed): Promise<void> {
+async function run({ command, flags, positionals }: Parsed): Promise<number> {
   const config = loadConfig();
   const invocation: Invocation = { flags, positionals, config };
   const spec = COMMANDS[command];
@@ -69,17 +68,64 @@ async function run({ command, flags, positionals }: Parsed): Promise<void> {
   if (!spec.database) {
     const local = await spec.load();
     const result = await local.run(await local.args(invocation));
-    return finish(local.format(result, { json }), local.failure?.(result));
+    finish(local.format(result, { json }), local.failure?.(result));
+    return 0;
   }
   const remote = await spec.load();
   const args = await remote.args(invocation);
   const signals = new SignalWatch();
   const uninstall = signals.install();
   try {
-    const result = await withSession({ config, log: createLogger(config.log), signals }, (session) => remote.run(session, args));
-    return finish(remote.format(result, { json }), remote.failure?.(result));
+    if (config.databases.length === 1) {
+      const result = await onDatabase(command, config, config.databases[0]!, createLogger(config.log), signals, (session) => remote.run(session, args));
+      finish(remote.format(result, { json }), remote.failure?.(result));
+      return 0;
+    }
+    // several databases (MIGRATE_DATABASES): one after the other, each under its own lock and
+    // reported on its own; the exit code is the highest of theirs
+    const outcomes: { database: string; exit_code: number; result?: unknown }[] = [];
+    for (const target of config.databases) {
+      const name = target.client.database!;
+      const log = createLogger(config.log, undefined, { database: name });
+      try {
+        const result = await onDatabase(command, config, target, log, signals, (session) => remote.run(session, args));
+        const text = remote.format(result, { json: false });
+        if (!json && text !== '') print(text.replace(/^/gm, `${name}: `));
+        const failure = remote.failure?.(result);
+        outcomes.push({ database: name, exit_code: failure ? exitCodeOf(failure) : 0, result });
+        if (failure) report(failure, name);
+      } catch (error) {
+        outcomes.push({ database: name, exit_code: exitCodeOf(error) });
+        report(error, name);
+        if (error instanceof Interrupted) break;
+      }
+    }
+    if (json) print(JSON.stringify(outcomes, null, 2));
+    return Math.max(...outcomes.map((outcome) => outcome.exit_code));
   } finally {
     uninstall();
+  }
+}
+
+// `up` creates a database that is not there yet (MnemoLite's test database) from the one in
+// DATABASE_URL, when the role may; other commands report it missing.
+async function onDatabase<R>(
+  command: CommandName,
+  config: Config,
+  target: Database,
+  log: Logger,
+  signals: SignalWatch,
+  work: (session: Session) => Promise<R>,
+): Promise<R> {
+  const scoped = { ...config, database: target };
+  try {
+    return await withSession({ config: scoped, log, signals }, work);
+  } catch (error) {
+    if (!(error instanceof DatabaseMissing) || command !== 'up' || target === config.database) throw error;
+    const name = target.client.database!;
+    const created = await withSession({ config, log, signals }, (session) => session.database.createDatabase(name));
+    log.info(created === 'created' ? `created database ${name}` : `database ${name} was created meanwhile`);
+    return withSession({ config: scoped, log, signals }, work);
   }
 }
 
@@ -90,14 +136,14 @@ function finish(text: string, failure: MigrateError | undefined): void {
 }
 
 // One readable message, its details, no stack trace, no password.
-function report(error: unknown): void {
+function report(error: unknown, database?: string): void {
   const known = error instanceof MigrateError;
   const message = known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
   const details = known ? error.details : [];
   const json = (process.env.LOG_FORMAT ?? '').trim().toLowerCase() === 'json';
   const line = json
-    ? JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: message, details, exit_code: exitCodeOf(error) })
-    : [`error: ${message}`, ...details.map((d) => `  ${d}`)].join('\n');
+    ? JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: message, details, exit_code: exitCodeOf(error), ...(database && { database }) })
+    : [`${database ? `${database}: ` : ''}error: ${message}`, ...details.map((d) => `  ${d}`)].join('\n');
   process.stderr.write(`${redact(line)}\n`);
 }
 

@@ -48,6 +48,8 @@ export class InvalidUrl extends MigrateError {
 export class DatabaseUnavailable extends MigrateError {
   readonly exitCode = 4;
 }
+/** The database named does not exist (`up` creates it when the role may). */
+export class DatabaseMissing extends DatabaseUnavailable {}
 /** Another runner held the migration lock for longer than MIGRATE_LOCK_TIMEOUT. */
 export class LockTimeout extends MigrateError {
   readonly exitCode = 5;

@@ -21,9 +21,12 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 export function createLogger(
   options: { format: LogFormat; level: LogLevel },
   write: (line: string) => void = (line) => process.stderr.write(line),
+  /** fields on every line, e.g. the database when one run migrates several */
+  context: LogFields = {},
 ): Logger {
-  const emit = (level: LogLevel, msg: string, fields: LogFields = {}) => {
+  const emit = (level: LogLevel, msg: string, own: LogFields = {}) => {
     if (RANK[level] < RANK[options.level]) return;
+    const fields = { ...context, ...own };
     const line =
       options.format === 'json'
         ? JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })
@@ -42,5 +45,6 @@ export function createLogger(
 function textLine(level: LogLevel, msg: string, fields: LogFields): string {
   const where = fields.migration && !msg.includes(fields.migration) ? ` [${fields.migration}]` : '';
   const took = fields.duration_ms !== undefined ? ` (${fields.duration_ms} ms)` : '';
-  return `${level === 'info' ? '' : `${level}: `}${msg}${where}${took}`;
+  const database = fields.database ? `${fields.database}: ` : '';
+  return `${database}${level === 'info' ? '' : `${level}: `}${msg}${where}${took}`;
 }

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import type { Config } from './config.ts';
 import { sessionSettings } from './database/session-settings.ts';
-import { DatabaseUnavailable, Interrupted } from './errors.ts';
+import { DatabaseMissing, DatabaseUnavailable, Interrupted } from './errors.ts';
 import type { Logger } from './log.ts';
 import { backoff, sleep, type SignalWatch } from './signals.ts';
 
@@ -46,6 +46,7 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
     } catch (error) {
       await client.end().catch(() => undefined);
       const cause = describe(error);
+      if (cause.missing) throw new DatabaseMissing(`cannot connect to ${display}: ${cause.text}`);
       if (!cause.retryable) throw new DatabaseUnavailable(`cannot connect to ${display}: ${cause.text}`);
       if (signals.received) throw new Interrupted(signals.received, `while waiting for ${display}`);
       if (Date.now() >= deadline) {
@@ -65,12 +66,12 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
 const TLS_CODE = /^ERR_(TLS|SSL)_|CERT|SELF_SIGNED|UNABLE_TO_/;
 const TLS_REFUSED = ['The server does not support SSL connections', 'There was an error establishing an SSL connection'];
 
-function describe(error: unknown): { retryable: boolean; text: string } {
+function describe(error: unknown): { retryable: boolean; text: string; missing?: boolean } {
   const e = error as NodeJS.ErrnoException & { hostname?: string };
   const code = e.code ?? '';
   if (code === 'ENOTFOUND') return { retryable: false, text: `host name ${e.hostname ?? ''} does not resolve`.trim() };
   if (code === '28P01' || code === '28000') return { retryable: false, text: `authentication failed: ${e.message}` };
-  if (code === '3D000') return { retryable: false, text: e.message };
+  if (code === '3D000') return { retryable: false, text: e.message, missing: true };
   if (RETRYABLE.has(code)) return { retryable: true, text: `${code === '57P03' ? '' : `${code}: `}${e.message}` };
   if (TLS_CODE.test(code) || TLS_REFUSED.includes(e.message)) return { retryable: false, text: `TLS: ${e.message}` };
   // pg gives no code when a server that is starting or restarting hangs up

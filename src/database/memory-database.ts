@@ -5,6 +5,7 @@
 import type {
   AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressWatcher, VectorColumn,
 } from './port.ts';
+import { DatabaseUnavailable } from '../errors.ts';
 
 interface LedgerRow {
   id: number;
@@ -31,6 +32,9 @@ export class MemoryServer {
   /** `schema.index` */
   private readonly indexes = new Map<string, MemoryIndex>();
   private alembic: string[] | undefined;
+  /** the other databases of this server, and whether our role may create more */
+  readonly databases = new Set<string>();
+  mayCreateDatabases = true;
   private readonly tableLocks = new Map<number, Blocker>();
   /** advisory locks: ledger name -> holder pid and how many times it took it */
   readonly locks = new Map<string, { pid: number; count: number; since: Date }>();
@@ -190,6 +194,13 @@ export class MemoryDatabase implements Database {
 
   async alembicRevisions(): Promise<string[] | undefined> {
     return this.server.snapshot().alembic?.toSorted(byC);
+  }
+
+  async createDatabase(name: string): Promise<'created' | 'exists'> {
+    if (this.server.databases.has(name)) return 'exists';
+    if (!this.server.mayCreateDatabases) throw new DatabaseUnavailable(`database ${name} does not exist, and role memory may not create databases`);
+    this.server.databases.add(name);
+    return 'created';
   }
 
   async catalog(): Promise<string[]> {

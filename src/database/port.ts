@@ -102,6 +102,10 @@ export interface Database {
   /** The live schema, one line per object, sorted in C collation (see catalog-listing.ts). */
   catalog(): Promise<string[]>;
 
+  // the server
+  /** Creates another database on this server; `exists` when it already does. DatabaseUnavailable when the role may not. */
+  createDatabase(name: string): Promise<'created' | 'exists'>;
+
   // session
   /** Off: commits do not wait for the disk; back on, it flushes what was committed so far. */
   setSynchronousCommit(on: boolean): Promise<void>;

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { CATALOG_LISTING } from './catalog-listing.ts';
+import { DatabaseUnavailable } from '../errors.ts';
 import type {
   AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressSample, ProgressWatcher, VectorColumn,
 } from './port.ts';
@@ -195,6 +196,21 @@ export class PostgresDatabase implements Database {
     return versions.rows.map((row) => row.version_num);
   }
 
+  async createDatabase(name: string): Promise<'created' | 'exists'> {
+    try {
+      await this.client.query(`create database ${quoteIdent(name)}`);
+      return 'created';
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '42P04') return 'exists'; // another runner created it first
+      if (code !== '42501') throw error;
+      const { rows } = await this.client.query<{ role: string }>('select current_user as role');
+      throw new DatabaseUnavailable(`database ${name} does not exist, and role ${rows[0]!.role} may not create databases`, [
+        `an administrator can create it: CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(rows[0]!.role)};`,
+      ]);
+    }
+  }
+
   async catalog(): Promise<string[]> {
     await this.client.query('begin read only');
     try {
@@ -273,3 +289,5 @@ export class PostgresDatabase implements Database {
     return client;
   }
 }
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
