@@ -30,7 +30,7 @@ const UNDEFINED_TABLE = '42P01';
 const NODE_PG_MIGRATE_LOCK_ID = 7241865325823964n;
 
 /** Derived from the migrations table, so services sharing a database with different tables do not block each other. */
-export function lockKey(schema: string, table: string): bigint {
+function lockKey(schema: string, table: string): bigint {
   if (schema === 'public' && table === 'pgmigrations') return NODE_PG_MIGRATE_LOCK_ID;
   return createHash('sha256').update(`${schema}.${table}`).digest().readBigInt64BE(0);
 }
