@@ -50,6 +50,14 @@ export class DatabaseUnavailable extends MigrateError {
 }
 /** The database named does not exist (`up` creates it when the role may). */
 export class DatabaseMissing extends DatabaseUnavailable {}
+/** Some of several databases failed, each already reported; the exit code is the highest of theirs. */
+export class DatabasesFailed extends MigrateError {
+  readonly exitCode: number;
+  constructor(failed: { database: string; exitCode: number }[], of: number) {
+    super(`${failed.length} of ${of} databases failed: ${failed.map((f) => `${f.database} (exit ${f.exitCode})`).join(', ')}`);
+    this.exitCode = Math.max(...failed.map((f) => f.exitCode));
+  }
+}
 /** Another runner held the migration lock for longer than MIGRATE_LOCK_TIMEOUT. */
 export class LockTimeout extends MigrateError {
   readonly exitCode = 5;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, cliEnv, runCli } from './support/cli.ts';
+import { runInProcess } from './support/in-process.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { BASELINE, HEAD } from './support/migrations-dir.ts';
@@ -15,10 +16,10 @@ afterAll(() => db.drop());
 
 describe('down', () => {
   it('up → down to the baseline → up leaves exactly the same schema', async () => {
-    expect((await runCli(['up'], env)).code).toBe(0);
+    expect((await runInProcess(['up'], env)).code).toBe(0);
     const atHead = await catalogSnapshot(db);
 
-    const down = await runCli(['down', '--to', BASELINE, '--yes'], env);
+    const down = await runInProcess(['down', '--to', BASELINE, '--yes'], env);
     expect(down.code).toBe(0);
     expect(down.stderr).toContain(`reverted 3 migrations; database is at ${BASELINE}`);
     const atBaseline = await catalogSnapshot(db);
@@ -26,44 +27,44 @@ describe('down', () => {
     expect(atBaseline).toContain('column events.embedding vector(768)');
     expect(await db.query('select name from pgmigrations_checksums')).toEqual([{ name: BASELINE }]);
 
-    const verify = await runCli(['verify'], env);
+    const verify = await runInProcess(['verify'], env);
     expect(verify.code).toBe(7);
     expect(verify.stderr).toContain('3 migrations are not applied');
 
-    expect((await runCli(['up'], env)).code).toBe(0);
+    expect((await runInProcess(['up'], env)).code).toBe(0);
     expect(await catalogSnapshot(db)).toEqual(atHead);
   });
 
   it('never goes below the baseline', async () => {
-    const result = await runCli(['down', '--count', '4', '--yes'], env);
+    const result = await runInProcess(['down', '--count', '4', '--yes'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`down never goes below the baseline ${BASELINE}`);
-    expect((await runCli(['current'], env)).stdout.trim()).toBe(HEAD);
+    expect((await runInProcess(['current'], env)).stdout.trim()).toBe(HEAD);
   });
 
   it('reverts by count', async () => {
-    const result = await runCli(['down', '--count', '1', '--yes'], env);
+    const result = await runInProcess(['down', '--count', '1', '--yes'], env);
     expect(result.code).toBe(0);
-    expect((await runCli(['current'], env)).stdout.trim()).toBe('20251002000001000_code-chunks-embedding-text-hnsw');
+    expect((await runInProcess(['current'], env)).stdout.trim()).toBe('20251002000001000_code-chunks-embedding-text-hnsw');
     expect(await db.query(`select to_regclass('idx_code_embedding_code') as i`)).toEqual([{ i: null }]);
-    expect((await runCli(['up'], env)).code).toBe(0);
+    expect((await runInProcess(['up'], env)).code).toBe(0);
   });
 
   it('needs an explicit target, and --yes when stdin is not a terminal', async () => {
-    const noTarget = await runCli(['down', '--yes'], env);
+    const noTarget = await runInProcess(['down', '--yes'], env);
     expect(noTarget.code).toBe(2);
     expect(noTarget.stderr).toContain('down needs exactly one of --to <migration> or --count <n>');
     const noYes = await runCli(['down', '--count', '1'], env);
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('pass --yes');
-    const unknown = await runCli(['down', '--to', 'nope', '--yes'], env);
+    const unknown = await runInProcess(['down', '--to', 'nope', '--yes'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--to nope: not an applied migration');
-    expect((await runCli(['current'], env)).stdout.trim()).toBe(HEAD);
+    expect((await runInProcess(['current'], env)).stdout.trim()).toBe(HEAD);
   });
 
   it('is a no-op to the current migration', async () => {
-    const result = await runCli(['down', '--to', HEAD, '--yes'], env);
+    const result = await runInProcess(['down', '--to', HEAD, '--yes'], env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('nothing to revert');
   });

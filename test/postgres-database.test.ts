@@ -18,7 +18,7 @@ afterAll(() => db.drop());
 
 const A = { name: '001_a', checksum: 'a'.repeat(64) };
 
-describe('catalog(): the live schema, one line per object', () => {
+describe('catalog(): the live schema, one line per object', { timeout: 180_000 }, () => {
   it('lists columns with defaults, identity and generation, indexes, constraints, views, functions, triggers, sequences, extensions in another schema', async () => {
     await db.query(`
       create schema other;
@@ -78,7 +78,7 @@ describe('catalog(): the live schema, one line per object', () => {
   });
 });
 
-describe('the connection', () => {
+describe('the connection', { timeout: 180_000 }, () => {
   it('starts with lock_timeout, statement_timeout and the connection check from the settings', async () => {
     const config = loadConfig({ DATABASE_URL: db.url, MIGRATE_DDL_LOCK_TIMEOUT: '7', MIGRATE_STATEMENT_TIMEOUT: '9' });
     const connection = await waitForDatabase(config, createLogger(config.log, () => undefined), new SignalWatch());
@@ -97,7 +97,7 @@ describe('the connection', () => {
     const port = await connectPort(db.url);
     try {
       const sleeping = port.executor.query('select pg_sleep(30)').catch((error) => error);
-      await expect.poll(async () => (await db.query(`select 1 from pg_stat_activity where pid = $1 and query like '%pg_sleep%' and state = 'active'`, [port.pid])).length, { timeout: 20_000 }).toBe(1);
+      await expect.poll(async () => (await db.query(`select 1 from pg_stat_activity where pid = $1 and query like '%pg_sleep%' and state = 'active'`, [port.pid])).length, { timeout: 90_000 }).toBe(1);
       await port.cancelRunningStatement();
       expect(await sleeping).toMatchObject({ code: '57014' });
     } finally {
@@ -106,7 +106,7 @@ describe('the connection', () => {
   });
 });
 
-describe('progress heartbeats', () => {
+describe('progress heartbeats', { timeout: 180_000 }, () => {
   const watchers = () =>
     db.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'mnemolite-migrate (progress)'`, [db.name]).then((r) => r[0]!.n);
 
@@ -115,14 +115,14 @@ describe('progress heartbeats', () => {
     const lines: string[] = [];
     try {
       const sleeping = port.executor.query('select pg_sleep(30)').catch((error) => error);
-      await expect.poll(async () => (await db.query(`select 1 from pg_stat_activity where pid = $1 and state = 'active'`, [port.pid])).length, { timeout: 20_000 }).toBe(1);
+      await expect.poll(async () => (await db.query(`select 1 from pg_stat_activity where pid = $1 and state = 'active'`, [port.pid])).length, { timeout: 90_000 }).toBe(1);
       // a 1 ms interval: many heartbeats fire while the watcher is still connecting
       const reporter = new ProgressReporter(1, createLogger({ format: 'text', level: 'info' }, (line) => lines.push(line)), port.progressWatcher());
       reporter.start('20260101000000000_slow');
-      await expect.poll(() => lines.filter((line) => line.includes('still running 20260101000000000_slow')).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+      await expect.poll(() => lines.filter((line) => line.includes('still running 20260101000000000_slow')).length, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
       expect(await watchers()).toBe(1);
       await reporter.close();
-      await expect.poll(watchers, { timeout: 20_000 }).toBe(0);
+      await expect.poll(watchers, { timeout: 90_000 }).toBe(0);
       await port.cancelRunningStatement();
       await sleeping;
     } finally {
@@ -140,6 +140,6 @@ describe('progress heartbeats', () => {
       await watcher.close();
       await port.close();
     }
-    await expect.poll(watchers, { timeout: 20_000 }).toBe(0);
+    await expect.poll(watchers, { timeout: 90_000 }).toBe(0);
   });
 });

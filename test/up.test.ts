@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.ts';
+import { runInProcess } from './support/in-process.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { BASELINE, HEAD } from './support/migrations-dir.ts';
@@ -14,7 +14,7 @@ afterAll(() => db.drop());
 
 describe('an empty database', () => {
   it('is brought to head by up, running the baseline', async () => {
-    const result = await runCli(['up'], env);
+    const result = await runInProcess(['up'], env);
     expect(result.stderr).toContain(`applying ${BASELINE}`);
     expect(result.code).toBe(0);
     const applied = await db.query<{ name: string }>('select name from pgmigrations order by id');
@@ -34,26 +34,26 @@ describe('an empty database', () => {
 
   it('is a no-op on a second run, with exit 0', async () => {
     const before = await db.query('select * from pgmigrations order by id');
-    const result = await runCli(['up'], env);
+    const result = await runInProcess(['up'], env);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`database is up to date at ${HEAD}`);
     expect(await db.query('select * from pgmigrations order by id')).toEqual(before);
   });
 
   it('verifies, reports status, current and history', async () => {
-    const verify = await runCli(['verify'], env);
+    const verify = await runInProcess(['verify'], env);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain(`ok: database is at ${HEAD}`);
 
-    const status = await runCli(['status', '--json'], env);
+    const status = await runInProcess(['status', '--json'], env);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout);
     expect(parsed.applied).toHaveLength(4);
     expect(parsed.applied.every((row: { checksum: string }) => row.checksum === 'ok')).toBe(true);
     expect(parsed).toMatchObject({ pending: [], anomalies: [], table: 'public.pgmigrations' });
 
-    expect((await runCli(['current'], env)).stdout.trim()).toBe(HEAD);
-    const history = await runCli(['history'], env);
+    expect((await runInProcess(['current'], env)).stdout.trim()).toBe(HEAD);
+    const history = await runInProcess(['history'], env);
     expect(history.stdout.trim().split('\n')).toHaveLength(4);
     expect(history.stdout).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT.*  ${BASELINE}$`, 'm'));
   });
@@ -61,7 +61,7 @@ describe('an empty database', () => {
   it('writes JSON log lines with migration and duration when LOG_FORMAT=json', async () => {
     const other = await freshDatabase();
     try {
-      const result = await runCli(['up'], { DATABASE_URL: other.url, LOG_FORMAT: 'json' });
+      const result = await runInProcess(['up'], { DATABASE_URL: other.url, LOG_FORMAT: 'json' });
       expect(result.code).toBe(0);
       const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line));
       const applied = lines.filter((line) => line.msg.startsWith('applied '));

@@ -31,7 +31,7 @@ const UNDEFINED_TABLE = '42P01';
 const NODE_PG_MIGRATE_LOCK_ID = 7241865325823964n;
 
 /** Derived from the migrations table, so services sharing a database with different tables do not block each other. */
-export function lockKey(schema: string, table: string): bigint {
+function lockKey(schema: string, table: string): bigint {
   if (schema === 'public' && table === 'pgmigrations') return NODE_PG_MIGRATE_LOCK_ID;
   return createHash('sha256').update(`${schema}.${table}`).digest().readBigInt64BE(0);
 }
@@ -244,33 +244,33 @@ export class PostgresDatabase implements Database {
   }
 
   progressWatcher(): ProgressWatcher {
-    // one connection, opened by the first sample: a second sample while it is
-    // still connecting waits for the same one instead of opening its own
+    // one connection, opened by the first sample; a sample asked for while
+    // another is still connecting or querying shares that one's answer
     let opening: Promise<pg.Client> | undefined;
+    let sampling: Promise<ProgressSample | undefined> | undefined;
     const open = () => {
       const watcher = this.sideConnection('progress');
       watcher.on('error', () => (opening = undefined));
       return watcher.connect().then(() => watcher);
     };
+    const sampleOnce = async () => {
+      opening ??= open();
+      const { rows } = await (await opening).query<ProgressSample>(
+        `select extract(epoch from now() - a.query_start)::float8 as seconds,
+                case when a.wait_event_type is not null then a.wait_event_type || ':' || a.wait_event end as wait_event,
+                p.phase, p.index_relid::regclass::text as index, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
+           from pg_stat_activity a left join pg_stat_progress_create_index p on p.pid = a.pid
+          where a.pid = $1 and a.state = 'active'`,
+        [this.pid],
+      );
+      return rows[0];
+    };
     return {
-      sample: async () => {
-        opening ??= open();
-        const watcher = await opening;
-        const { rows } = await watcher.query<ProgressSample>(
-          `select extract(epoch from now() - a.query_start)::float8 as seconds,
-                  case when a.wait_event_type is not null then a.wait_event_type || ':' || a.wait_event end as wait_event,
-                  p.phase, p.index_relid::regclass::text as index, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
-             from pg_stat_activity a left join pg_stat_progress_create_index p on p.pid = a.pid
-            where a.pid = $1 and a.state = 'active'`,
-          [this.pid],
-        );
-        return rows[0];
-      },
+      sample: () => (sampling ??= sampleOnce().finally(() => (sampling = undefined))),
       close: async () => {
         const pending = opening;
         opening = undefined;
-        const watcher = await pending?.catch(() => undefined);
-        await watcher?.end().catch(() => undefined);
+        await (await pending?.catch(() => undefined))?.end().catch(() => undefined);
       },
     };
   }

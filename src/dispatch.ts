@@ -1,0 +1,146 @@
+// One run of the command line, without the process around it: parse the
+// arguments, dispatch through the command table, print the result, and throw
+// the failure. cli.ts wraps it in a process; tests run it in-process.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Config, type Database, loadConfig } from './config.ts';
+import { DatabaseMissing, DatabasesFailed, exitCodeOf, Interrupted, MigrateError, UsageError } from './errors.ts';
+import { createLogger, type Logger } from './log.ts';
+import { redact } from './redact.ts';
+import { type Session, withSession } from './session.ts';
+import { SignalWatch } from './signals.ts';
+import type { Flags, Invocation } from './commands/command.ts';
+import { COMMANDS, usage, type CommandName } from './commands/index.ts';
+
+export interface Io {
+  env: NodeJS.ProcessEnv;
+  /** command results */
+  stdout(text: string): void;
+  /** log lines, one per call, newline included */
+  stderr(line: string): void;
+}
+
+type Parsed = { command: CommandName; flags: Flags; positionals: string[] };
+
+/** Runs one command line; resolves when it succeeded, throws what failed. */
+export async function dispatch(argv: string[], io: Io): Promise<void> {
+  const print = (text: string) => io.stdout(`${redact(text)}\n`);
+  if (argv[0] === '--version') return print(version());
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return print(usage());
+  const parsed = parse(argv);
+  if (parsed.flags.help) return print(`usage: mnemolite-migrate ${COMMANDS[parsed.command].usage}\n\n${COMMANDS[parsed.command].summary}`);
+  await run(parsed, io, print);
+}
+
+function parse(argv: string[]): Parsed {
+  const [first, ...rest] = argv;
+  const named = first !== undefined && !first.startsWith('-');
+  if (named && !(first in COMMANDS)) throw new UsageError(`unknown command "${first}"\n\n${usage()}`);
+  const name = (named ? first : 'up') as CommandName;
+  const spec = COMMANDS[name];
+  let result;
+  try {
+    result = parseArgs({ args: named ? rest : argv, options: spec.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}\n\nusage: mnemolite-migrate ${spec.usage}`);
+  }
+  const { min, max } = spec.positionals;
+  if (!result.values.help && (result.positionals.length < min || result.positionals.length > max)) {
+    throw new UsageError(`wrong number of arguments\n\nusage: mnemolite-migrate ${spec.usage}`);
+  }
+  const flags = result.values as Flags;
+  // `up --dry-run` is `plan`
+  return { command: name === 'up' && flags['dry-run'] ? 'plan' : name, flags, positionals: result.positionals };
+}
+
+async function run({ command, flags, positionals }: Parsed, io: Io, print: (text: string) => void): Promise<void> {
+  const config = loadConfig(io.env);
+  const invocation: Invocation = { flags, positionals, config };
+  const spec = COMMANDS[command];
+  const json = flags.json === true;
+  if (!spec.database) {
+    const local = await spec.load();
+    const result = await local.run(await local.args(invocation));
+    return finish(print, local.format(result, { json }), local.failure?.(result));
+  }
+  const remote = await spec.load();
+  const args = await remote.args(invocation);
+  const signals = new SignalWatch();
+  const uninstall = signals.install();
+  try {
+    if (config.databases.length === 1) {
+      const log = createLogger(config.log, io.stderr);
+      const result = await onDatabase(command, config, config.databases[0]!, log, signals, (session) => remote.run(session, args));
+      return finish(print, remote.format(result, { json }), remote.failure?.(result));
+    }
+    // several databases (MIGRATE_DATABASES): one after the other, each under its own lock and
+    // reported on its own; the exit code is the highest of theirs
+    const outcomes: { database: string; exit_code: number; result?: unknown }[] = [];
+    for (const target of config.databases) {
+      const name = target.client.database!;
+      const log = createLogger(config.log, io.stderr, { database: name });
+      try {
+        const result = await onDatabase(command, config, target, log, signals, (session) => remote.run(session, args));
+        const text = remote.format(result, { json: false });
+        if (!json && text !== '') print(text.replace(/^/gm, `${name}: `));
+        const failure = remote.failure?.(result);
+        if (failure) io.stderr(errorReport(failure, io.env, name));
+        outcomes.push({ database: name, exit_code: failure ? exitCodeOf(failure) : 0, result });
+      } catch (error) {
+        io.stderr(errorReport(error, io.env, name));
+        outcomes.push({ database: name, exit_code: exitCodeOf(error) });
+        if (error instanceof Interrupted) break;
+      }
+    }
+    if (json) print(JSON.stringify(outcomes, null, 2));
+    const failed = outcomes.filter((outcome) => outcome.exit_code !== 0);
+    if (failed.length > 0) throw new DatabasesFailed(failed.map((outcome) => ({ database: outcome.database, exitCode: outcome.exit_code })), config.databases.length);
+  } finally {
+    uninstall();
+  }
+}
+
+// `up` creates a database that is not there yet (MnemoLite's test database) from the one in
+// DATABASE_URL, when the role may; other commands report it missing.
+async function onDatabase<R>(
+  command: CommandName,
+  config: Config,
+  target: Database,
+  log: Logger,
+  signals: SignalWatch,
+  work: (session: Session) => Promise<R>,
+): Promise<R> {
+  const scoped = { ...config, database: target };
+  try {
+    return await withSession({ config: scoped, log, signals }, work);
+  } catch (error) {
+    if (!(error instanceof DatabaseMissing) || command !== 'up' || target === config.database) throw error;
+    const name = target.client.database!;
+    const created = await withSession({ config, log, signals }, (session) => session.database.createDatabase(name));
+    log.info(created === 'created' ? `created database ${name}` : `database ${name} was created meanwhile`);
+    return withSession({ config: scoped, log, signals }, work);
+  }
+}
+
+// The result first, then the failure it stands for (lint findings, verify not ok).
+function finish(print: (text: string) => void, text: string, failure: MigrateError | undefined): void {
+  if (text !== '') print(text);
+  if (failure) throw failure;
+}
+
+// One readable message, its details, no stack trace, no password.
+export function errorReport(error: unknown, env: NodeJS.ProcessEnv, database?: string): string {
+  const known = error instanceof MigrateError;
+  const message = known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  const details = known ? error.details : [];
+  const json = (env.LOG_FORMAT ?? '').trim().toLowerCase() === 'json';
+  const line = json
+    ? JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: message, details, exit_code: exitCodeOf(error), ...(database && { database }) })
+    : [`${database ? `${database}: ` : ''}error: ${message}`, ...details.map((d) => `  ${d}`)].join('\n');
+  return `${redact(line)}\n`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `mnemolite-migrate ${pkg.version}`;
+}
