@@ -34,8 +34,6 @@ export function compare(files: readonly MigrationFile[], applied: readonly Appli
   return drift;
 }
 
-export const isClean = (drift: Drift): boolean => drift.changed.length === 0 && drift.missing.length === 0;
-
 /** Changed or missing applied migrations stop `up`, `down` and `verify` (exit 6). */
 export function assertNoDrift(drift: Drift): void {
   const problems = [

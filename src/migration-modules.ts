@@ -1,7 +1,8 @@
 // What migration modules declare besides their SQL. Read only when there is
 // work: loading modules is slow, and the no-op path never does.
-import { isSql, loadMigration } from './migration-loader.ts';
+
 import type { MigrationFile } from './migration-files.ts';
+import { isSql, loadMigration } from './migration-loader.ts';
 import type { SchemaExpectation } from './schema-expectations.ts';
 
 /** What a migration may export as `adopt`: how an existing database already holding its objects is recognised. */
