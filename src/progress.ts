@@ -19,7 +19,9 @@ interface Sample {
 
 export class ProgressReporter {
   private timer: NodeJS.Timeout | undefined;
-  private watcher: pg.Client | undefined;
+  private watcher: Promise<pg.Client> | undefined;
+  /** the heartbeat being taken: a slow sample skips the next beat instead of overlapping it */
+  private beating: Promise<void> | undefined;
   private migration: string | undefined;
 
   constructor(private readonly config: Config, private readonly log: Logger, private readonly pid: number) {}
@@ -28,7 +30,9 @@ export class ProgressReporter {
     this.stop();
     if (this.config.progressIntervalMs <= 0) return;
     this.migration = migration;
-    this.timer = setInterval(() => void this.beat(migration), this.config.progressIntervalMs);
+    this.timer = setInterval(() => {
+      this.beating ??= this.beat(migration).finally(() => (this.beating = undefined));
+    }, this.config.progressIntervalMs);
   }
 
   stop(): void {
@@ -39,8 +43,10 @@ export class ProgressReporter {
 
   async close(): Promise<void> {
     this.stop();
-    await this.watcher?.end().catch(() => undefined);
+    await this.beating;
+    const watcher = await this.watcher?.catch(() => undefined);
     this.watcher = undefined;
+    await watcher?.end().catch(() => undefined);
   }
 
   private async beat(migration: string): Promise<void> {
@@ -57,18 +63,14 @@ export class ProgressReporter {
       };
       this.log.info(`still running ${migration}${describe(fields)}`, fields);
     } catch (error) {
+      this.watcher = undefined; // connect again at the next beat
       this.log.debug(`progress not available: ${(error as Error).message}`);
     }
   }
 
   private async sample(): Promise<Sample | undefined> {
-    if (!this.watcher) {
-      const watcher = new pg.Client({ ...this.config.database.client, application_name: 'mnemolite-migrate (progress)' });
-      watcher.on('error', () => (this.watcher = undefined));
-      await watcher.connect();
-      this.watcher = watcher;
-    }
-    const { rows } = await this.watcher.query<Sample>(
+    this.watcher ??= this.connect();
+    const { rows } = await (await this.watcher).query<Sample>(
       `select extract(epoch from now() - a.query_start)::float8 as seconds,
               case when a.wait_event_type is not null then a.wait_event_type || ':' || a.wait_event end as wait_event,
               p.phase, p.index_relid::regclass::text as index, p.blocks_done, p.blocks_total, p.tuples_done, p.tuples_total
@@ -77,6 +79,13 @@ export class ProgressReporter {
       [this.pid],
     );
     return rows[0];
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const watcher = new pg.Client({ ...this.config.database.client, application_name: 'mnemolite-migrate (progress)' });
+    watcher.on('error', () => undefined); // the next query fails and the beat connects again
+    await watcher.connect();
+    return watcher;
   }
 }
 
