@@ -58,7 +58,7 @@ it('sslmode=require: a server that hangs up while starting is waited for, then m
   } finally {
     await starting.stop();
   }
-});
+}, 120_000); // slow on a loaded machine: a container's database, then a process
 
 it('sslmode=verify-full with the CA that signed the server certificate: connects and migrates', async () => {
   const { proxy: direct, url } = await proxy('forward');
@@ -73,13 +73,12 @@ it('sslmode=verify-full with the CA that signed the server certificate: connects
   } finally {
     await direct.stop();
   }
-});
+}, 120_000); // slow on a loaded machine: a container's database, then a process
 
 it('sslmode=verify-full with another CA: a TLS error at once (exit 4), not retried', async () => {
   const { proxy: direct, url } = await proxy('forward');
   try {
     const other = makeCertificates();
-    const started = Date.now();
     const result = await runCli(['up'], {
       DATABASE_URL: url(`sslmode=verify-full&sslrootcert=${other.ca}`),
       MIGRATIONS_DIR: dir,
@@ -87,9 +86,10 @@ it('sslmode=verify-full with another CA: a TLS error at once (exit 4), not retri
     });
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/cannot connect to .*: TLS: /);
-    expect(result.stderr).not.toContain('waiting for database');
-    expect(Date.now() - started).toBeLessThan(30_000);
+    // reported as it is, not retried until MIGRATE_WAIT_TIMEOUT
+    expect(result.stderr).not.toContain('did not accept connections within');
+    expect(result.stderr.match(/TLS: /g)).toHaveLength(1);
   } finally {
     await direct.stop();
   }
-});
+}, 120_000); // slow on a loaded machine: a container's database, then a process
