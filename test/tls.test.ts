@@ -33,7 +33,8 @@ async function proxy(mode: 'forward' | 'hang-up'): Promise<{ proxy: TcpProxy; ur
   const proxy = new TcpProxy(port, { host: server.getHost(), port: server.getPort() });
   await proxy.start(mode);
   const database = `db_${port}`;
-  await server.exec(['psql', '-U', server.getUsername(), '-c', `create database ${database}`]);
+  const created = await server.exec(['psql', '-U', server.getUsername(), '-c', `create database ${database}`]);
+  if (created.exitCode !== 0) throw new Error(`create database ${database} failed: ${created.output}`);
   return {
     proxy,
     url: (params) =>
@@ -53,7 +54,7 @@ it('sslmode=require: a server that hangs up while starting is waited for, then m
     starting.forward();
     const result = await done;
     expect(result.stderr).not.toContain('TLS');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('applied 20260101000000000_notes');
   } finally {
     await starting.stop();
@@ -68,7 +69,7 @@ it('sslmode=verify-full with the CA that signed the server certificate: connects
       MIGRATIONS_DIR: dir,
     });
     expect(result.stderr).not.toContain('TLS');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('applied 20260101000000000_notes');
   } finally {
     await direct.stop();
