@@ -53,7 +53,8 @@ function ownerOf(stack: CallFrame[]): string {
     const url = stack[i]!.url;
     if (ours(url)) return url.slice(url.lastIndexOf(`/${PROJECT.exec(url)![1]}/`) + 1);
   }
-  if (stack.some((f) => /modules\/(esm|cjs)|module_job|translators/.test(f.url))) return 'node: module loading (resolve, read, link)';
+  if (stack.some((f) => /modules\/(esm|cjs)|module_job|translators/.test(f.url)))
+    return 'node: module loading (resolve, read, link)';
   return 'node: other built-ins';
 }
 
@@ -80,8 +81,8 @@ export function summarizeProfile(path: string): ProfileSummary {
     const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     at += (profile.timeDeltas[i] ?? 0) / 1000;
     const id = profile.samples[i]!;
-    let stack = stacks.get(id);
-    if (!stack) stacks.set(id, (stack = stackOf(id)));
+    const stack = stacks.get(id) ?? stackOf(id);
+    stacks.set(id, stack);
     if (mainAt === null && stack.some((f) => f.functionName === 'main' && /\/dist\/cli\.js$/.test(f.url))) mainAt = at;
     const owner = ownerOf(stack);
     const entry = owners.get(owner) ?? { ms: 0, beforeMain: 0 };
@@ -109,7 +110,8 @@ export function summarizeProfile(path: string): ProfileSummary {
 function innermostOwn(stack: CallFrame[]): string | undefined {
   for (let i = stack.length - 1; i >= 0; i--) {
     const frame = stack[i]!;
-    if (ours(frame.url)) return `${frame.functionName || '(top level)'} (${frame.url.replace(/^.*\/(dist|src)\//, '$1/')}:${frame.lineNumber + 1})`;
+    if (ours(frame.url))
+      return `${frame.functionName || '(top level)'} (${frame.url.replace(/^.*\/(dist|src)\//, '$1/')}:${frame.lineNumber + 1})`;
   }
   return undefined;
 }
@@ -122,7 +124,11 @@ export const PROFILE_FLAGS = (dir: string) => ['--cpu-prof', '--cpu-prof-dir', d
  * Runs `runOnce` (which starts one process with the given extra Node flags) `count`
  * times with the profiler on, and returns the summary of the profile whose length is the median.
  */
-export async function profileMedian(dir: string, count: number, runOnce: (nodeFlags: string[]) => Promise<void>): Promise<ProfiledRun> {
+export async function profileMedian(
+  dir: string,
+  count: number,
+  runOnce: (nodeFlags: string[]) => Promise<void>,
+): Promise<ProfiledRun> {
   rmSync(dir, { recursive: true, force: true });
   for (let i = 0; i < count; i++) await runOnce(PROFILE_FLAGS(dir));
   const summaries = readdirSync(dir)

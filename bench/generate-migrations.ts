@@ -23,6 +23,7 @@ export function migrationSql(index: number): string {
 export function generateMigrations(dir: string, count: number): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (let index = 1; index <= count; index++) writeFileSync(join(dir, `${migrationName(index)}.sql`), migrationSql(index));
+  for (let index = 1; index <= count; index++)
+    writeFileSync(join(dir, `${migrationName(index)}.sql`), migrationSql(index));
   return dir;
 }

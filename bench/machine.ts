@@ -16,7 +16,8 @@ export interface Machine {
   commit: string;
 }
 
-const packageVersion = (path: string): string => (JSON.parse(readFileSync(`${PROJECT_ROOT}${path}`, 'utf8')) as { version: string }).version;
+const packageVersion = (path: string): string =>
+  (JSON.parse(readFileSync(`${PROJECT_ROOT}${path}`, 'utf8')) as { version: string }).version;
 
 export function describeMachine(): Machine {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
@@ -35,7 +36,8 @@ export function describeMachine(): Machine {
 
 function gitDescription(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const head = git('rev-parse', '--short', 'HEAD');
     const dirty = git('status', '--porcelain', '--', 'src').length > 0;
     return dirty ? `${head} + uncommitted changes in src/` : head;

@@ -28,7 +28,9 @@ const KEEP = 4000;
 let timeWorks: boolean | undefined;
 /** Whether GNU time is there to report peak RSS (checked once). */
 export function canMeasureRss(): boolean {
-  timeWorks ??= existsSync(TIME) && spawnSync(TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).stderr?.trim().match(/^\d+$/) !== null;
+  timeWorks ??=
+    existsSync(TIME) &&
+    spawnSync(TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).stderr?.trim().match(/^\d+$/) !== null;
   return timeWorks;
 }
 
@@ -76,4 +78,3 @@ export async function measureGroup(commands: Command[]): Promise<{ wallMs: numbe
 export function removeScratch(): void {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 }
-

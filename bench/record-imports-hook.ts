@@ -10,7 +10,13 @@ const seen = new Set<string>();
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const bare = !/^(node:|file:|data:|\.|\/)/.test(specifier) && !specifier.startsWith('#');
-    if (out && bare && context.parentURL?.includes('/dist/') && !context.parentURL.includes('/node_modules/') && !seen.has(specifier)) {
+    if (
+      out &&
+      bare &&
+      context.parentURL?.includes('/dist/') &&
+      !context.parentURL.includes('/node_modules/') &&
+      !seen.has(specifier)
+    ) {
       seen.add(specifier);
       appendFileSync(out, `${specifier}\n`);
     }

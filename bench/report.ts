@@ -32,24 +32,34 @@ export interface Report {
 
 const code = (text: string) => `\`${text}\``;
 const rowOf = (cells: string[]) => `| ${cells.join(' | ')} |`;
-const table = (head: string[], rows: string[][]) => [rowOf(head), rowOf(head.map(() => '---')), ...rows.map(rowOf)].join('\n');
+const table = (head: string[], rows: string[][]) =>
+  [rowOf(head), rowOf(head.map(() => '---')), ...rows.map(rowOf)].join('\n');
 const rss = (samples: Samples) => mib(medianOrNull(samples.rssKiB));
 const status = (met: boolean | null) => (met === null ? 'not measured' : met ? '**met**' : '**not met**');
-const msDelta = (value: number, reference: number) => `${value - reference >= 0 ? '+' : '−'}${Math.abs(value - reference).toFixed(0)} ms`;
+const msDelta = (value: number, reference: number) =>
+  `${value - reference >= 0 ? '+' : '−'}${Math.abs(value - reference).toFixed(0)} ms`;
 const kibDelta = (value: number | null, reference: number | null) =>
-  value === null || reference === null ? 'n/a' : `${value - reference >= 0 ? '+' : '−'}${(Math.abs(value - reference) / 1024).toFixed(1)} MiB`;
+  value === null || reference === null
+    ? 'n/a'
+    : `${value - reference >= 0 ? '+' : '−'}${(Math.abs(value - reference) / 1024).toFixed(1)} MiB`;
 
 export function renderReport(report: Report): string {
   const { machine } = report;
   const lines: string[] = [];
   lines.push(`## Results of the last run${report.smoke ? ' (SMOKE: N=5, one run each — not a measurement)' : ''}`, '');
   lines.push('_Written by `npm run bench` (bench/run.ts); edit the code, not this section._', '');
-  lines.push(`- **Command:** ${code(report.command)} — ${report.runs} measured run${report.runs === 1 ? '' : 's'} per cell after one warm-up, tools alternating with the starting tool rotating each round; medians (min–max); took ${Math.round(report.seconds)} s.`);
-  lines.push(`- **Date:** ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')}; mnemolite-migrate ${machine.ours} at ${machine.commit}`);
+  lines.push(
+    `- **Command:** ${code(report.command)} — ${report.runs} measured run${report.runs === 1 ? '' : 's'} per cell after one warm-up, tools alternating with the starting tool rotating each round; medians (min–max); took ${Math.round(report.seconds)} s.`,
+  );
+  lines.push(
+    `- **Date:** ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')}; mnemolite-migrate ${machine.ours} at ${machine.commit}`,
+  );
   lines.push(
     `- **Machine:** ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memory} RAM, ${machine.kernel}; load average ${report.load.before.toFixed(2)} before the run, ${report.load.after.toFixed(2)} after`,
   );
-  lines.push(`- **Versions:** Node ${machine.node}; node-pg-migrate ${machine.nodePgMigrate}; pg ${machine.pg}; ${report.server}`);
+  lines.push(
+    `- **Versions:** Node ${machine.node}; node-pg-migrate ${machine.nodePgMigrate}; pg ${machine.pg}; ${report.server}`,
+  );
   lines.push(
     `- **How:** each process is spawned by Node with a minimal environment (PATH, HOME, DATABASE_URL, MIGRATIONS_DIR, LOG_LEVEL=warn; MIGRATIONS_TABLE and EMBEDDING_* unset), ` +
       `wall time from spawn to exit, peak RSS ${report.rssMeasured ? 'from `/usr/bin/time -f %M` (the maximum resident set of the process)' : 'not measured (no GNU time at /usr/bin/time)'}. ` +
@@ -65,7 +75,14 @@ export function renderReport(report: Report): string {
     const floor = median(result.tools.node.wallMs);
     for (const tool of ['node', 'ours', 'ours-verify', 'npm'] as const) {
       const wall = median(result.tools[tool].wallMs);
-      noopRows.push([String(result.n), code(TOOL_LABELS[tool]), wallRange(result.tools[tool].wallMs), tool === 'npm' ? '1.00×' : ratio(wall, theirs), ratio(wall, floor), rss(result.tools[tool])]);
+      noopRows.push([
+        String(result.n),
+        code(TOOL_LABELS[tool]),
+        wallRange(result.tools[tool].wallMs),
+        tool === 'npm' ? '1.00×' : ratio(wall, theirs),
+        ratio(wall, floor),
+        rss(result.tools[tool]),
+      ]);
     }
   }
   lines.push(table(['N', 'command', 'wall', '÷ node-pg-migrate', '÷ `node -e 0`', 'peak RSS'], noopRows), '');
@@ -76,7 +93,14 @@ export function renderReport(report: Report): string {
     const theirs = median(result.tools.npm.wallMs);
     for (const tool of ['ours', 'npm', 'npm-per-migration'] as const) {
       const wall = median(result.tools[tool].wallMs);
-      applyRows.push([String(result.n), code(TOOL_LABELS[tool]), wallRange(result.tools[tool].wallMs), tool === 'npm' ? '1.00×' : ratio(wall, theirs), `${(wall / result.n).toFixed(1)} ms`, rss(result.tools[tool])]);
+      applyRows.push([
+        String(result.n),
+        code(TOOL_LABELS[tool]),
+        wallRange(result.tools[tool].wallMs),
+        tool === 'npm' ? '1.00×' : ratio(wall, theirs),
+        `${(wall / result.n).toFixed(1)} ms`,
+        rss(result.tools[tool]),
+      ]);
     }
   }
   lines.push(table(['N', 'command', 'wall', '÷ node-pg-migrate', 'per migration', 'peak RSS'], applyRows), '');
@@ -118,17 +142,49 @@ export function renderReport(report: Report): string {
       const failed = groups.find((g) => g.failure);
       if (failed) failures.push(`- ${code(TOOL_LABELS[tool])}: ${failed.failure!.replace(/\|/g, '\\|')}`);
     }
-    rows.push(groupRow(`reference: ${result.runners} × ${code('mnemolite-migrate up')} on the database at head (starting them, no lock wait)`, '–', result.noopGroup, null));
-    rows.push(groupRow(`reference: ${result.runners} × ${code('node -e 0')} (starting that many Node processes)`, '–', result.floor, null));
+    rows.push(
+      groupRow(
+        `reference: ${result.runners} × ${code('mnemolite-migrate up')} on the database at head (starting them, no lock wait)`,
+        '–',
+        result.noopGroup,
+        null,
+      ),
+    );
+    rows.push(
+      groupRow(
+        `reference: ${result.runners} × ${code('node -e 0')} (starting that many Node processes)`,
+        '–',
+        result.floor,
+        null,
+      ),
+    );
     lines.push(
-      table(['command', 'one alone', `group of ${result.runners}`, 'first exit in group', 'group ÷ alone', 'exited 0, per round', 'at head after', 'largest peak RSS'], rows),
+      table(
+        [
+          'command',
+          'one alone',
+          `group of ${result.runners}`,
+          'first exit in group',
+          'group ÷ alone',
+          'exited 0, per round',
+          'at head after',
+          'largest peak RSS',
+        ],
+        rows,
+      ),
       '',
     );
     if (failures.length > 0) lines.push('Why runners exited non-zero (first failure seen):', '', ...failures, '');
   }
 
   lines.push('### Targets (issue 5)', '');
-  lines.push(table(['target', 'measured (medians)', 'status'], report.verdicts.map((v) => [v.target, v.measured, status(v.met)])), '');
+  lines.push(
+    table(
+      ['target', 'measured (medians)', 'status'],
+      report.verdicts.map((v) => [v.target, v.measured, status(v.met)]),
+    ),
+    '',
+  );
 
   if (report.breakdown) lines.push(...renderBreakdown(report.breakdown));
   return lines.join('\n').trimEnd();
@@ -151,13 +207,24 @@ function renderBreakdown(breakdown: Breakdown): string[] {
   );
   const importFloor = median(breakdown.importFloor.wallMs);
   const importFloorRss = medianOrNull(breakdown.importFloor.rssKiB);
-  lines.push(`Packages the no-op path imports, each imported alone (${code('node --input-type=module -e "import \'<package>\'"')} against the same with ${code("import 'node:os'")}, ${seconds(importFloor)}):`, '');
+  lines.push(
+    `Packages the no-op path imports, each imported alone (${code('node --input-type=module -e "import \'<package>\'"')} against the same with ${code("import 'node:os'")}, ${seconds(importFloor)}):`,
+    '',
+  );
   lines.push(
     table(
       ['package', 'import cost', 'RSS cost'],
       [
-        ...breakdown.imports.map((entry) => [code(entry.specifier), msDelta(median(entry.samples.wallMs), importFloor), kibDelta(medianOrNull(entry.samples.rssKiB), importFloorRss)]),
-        ['all of them together', msDelta(median(breakdown.importAll.wallMs), importFloor), kibDelta(medianOrNull(breakdown.importAll.rssKiB), importFloorRss)],
+        ...breakdown.imports.map((entry) => [
+          code(entry.specifier),
+          msDelta(median(entry.samples.wallMs), importFloor),
+          kibDelta(medianOrNull(entry.samples.rssKiB), importFloorRss),
+        ]),
+        [
+          'all of them together',
+          msDelta(median(breakdown.importAll.wallMs), importFloor),
+          kibDelta(medianOrNull(breakdown.importAll.rssKiB), importFloorRss),
+        ],
       ],
     ),
     '',
@@ -189,7 +256,13 @@ function renderProfile(profile: ProfiledRun, intro: string): string[] {
     '',
   );
   const shown = profile.byOwner.filter((o) => o.ms >= Math.max(0.5, profile.totalMs / 200));
-  lines.push(table(['owner', 'ms', 'of which before `main()`'], shown.map((o) => [o.owner, o.ms.toFixed(1), o.beforeMain.toFixed(1)])), '');
+  lines.push(
+    table(
+      ['owner', 'ms', 'of which before `main()`'],
+      shown.map((o) => [o.owner, o.ms.toFixed(1), o.beforeMain.toFixed(1)]),
+    ),
+    '',
+  );
   const byCode = new Map<string, { count: number; ms: number }>();
   for (const wait of profile.waits) {
     const entry = byCode.get(wait.after) ?? { count: 0, ms: 0 };
@@ -198,9 +271,18 @@ function renderProfile(profile: ProfiledRun, intro: string): string[] {
     byCode.set(wait.after, entry);
   }
   if (byCode.size > 0) {
-    lines.push('Idle stretches of 1 ms or more, by the last code of ours sampled before each — what the process was waiting for (approximate: code shorter than the sampling interval can be missed):', '');
+    lines.push(
+      'Idle stretches of 1 ms or more, by the last code of ours sampled before each — what the process was waiting for (approximate: code shorter than the sampling interval can be missed):',
+      '',
+    );
     const rows = [...byCode].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
-    lines.push(table(['last code of ours before the wait', 'waits', 'ms'], rows.map(([after, w]) => [code(after), String(w.count), w.ms.toFixed(1)])), '');
+    lines.push(
+      table(
+        ['last code of ours before the wait', 'waits', 'ms'],
+        rows.map(([after, w]) => [code(after), String(w.count), w.ms.toFixed(1)]),
+      ),
+      '',
+    );
   }
   return lines;
 }
@@ -212,6 +294,8 @@ export function writeSection(path: string, markdown: string): void {
   const start = current.indexOf(START);
   const end = current.indexOf(END);
   const next =
-    start >= 0 && end > start ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${section}\n`;
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}`
+      : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(path, next);
 }

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine } from './machine.ts';
 import { canMeasureRss, removeScratch } from './measure.ts';
 import { startPostgres } from './postgres-server.ts';
-import { renderReport, writeSection, type Report } from './report.ts';
-import { applyAll, concurrentRunners, noopAtHead, type Context } from './scenarios.ts';
+import { type Report, renderReport, writeSection } from './report.ts';
+import { applyAll, type Context, concurrentRunners, noopAtHead } from './scenarios.ts';
 import { startupBreakdown } from './startup-breakdown.ts';
 import { judge } from './targets.ts';
 
@@ -30,14 +30,18 @@ const docs = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const work = fileURLToPath(new URL('./.work', import.meta.url));
 
 // Ctrl-C / SIGTERM still run the 'exit' handlers that remove the container
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
 
 const started = performance.now();
 const loadBefore = loadavg()[0]!;
-const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+const progress = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
 mkdirSync(work, { recursive: true });
-progress(`starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18'})`);
+progress(
+  `starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18'})`,
+);
 const server = await startPostgres();
 try {
   progress(server.description);

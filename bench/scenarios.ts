@@ -1,9 +1,9 @@
 // The measurements of issue 5, each on databases of its own, tools alternating
 // round by round (the starting tool rotates) so that drift in the machine's
 // load spreads over all of them.
-import { profileMedian, type ProfiledRun } from './cpu-profile.ts';
+import { type ProfiledRun, profileMedian } from './cpu-profile.ts';
 import { generateMigrations } from './generate-migrations.ts';
-import { measure, measureGroup, type Measurement } from './measure.ts';
+import { type Measurement, measure, measureGroup } from './measure.ts';
 import type { PostgresServer } from './postgres-server.ts';
 import { commandFor, TOOL_LABELS, type ToolId } from './tools.ts';
 
@@ -88,15 +88,18 @@ export async function noopAtHead(context: Context, n: number): Promise<NoopResul
   const url = await server.createDatabase(database);
   // brought to head by our runner (which also records checksums); node-pg-migrate reads the same pgmigrations table
   mustSucceed('ours', `apply ${n} to prepare`, await measure(commandFor('ours', url, dir)));
-  if ((await appliedCount(server, database)) !== n) throw new Error(`preparing no-op N=${n}: not all ${n} migrations are recorded`);
+  if ((await appliedCount(server, database)) !== n)
+    throw new Error(`preparing no-op N=${n}: not all ${n} migrations are recorded`);
   const order: (keyof NoopResult['tools'])[] = ['node', 'ours', 'ours-verify', 'npm'];
   for (const tool of order) mustSucceed(tool, 'warm-up', await measure(commandFor(tool, url, dir))); // file cache, not measured
   const tools = { node: empty(), ours: empty(), 'ours-verify': empty(), npm: empty() };
   for (let round = 0; round < runs; round++) {
     context.progress(`no-op at head, N=${n}: round ${round + 1}/${runs}`);
-    for (const tool of rotate(order, round)) record(tools[tool], mustSucceed(tool, `no-op N=${n}`, await measure(commandFor(tool, url, dir))));
+    for (const tool of rotate(order, round))
+      record(tools[tool], mustSucceed(tool, `no-op N=${n}`, await measure(commandFor(tool, url, dir))));
   }
-  if ((await appliedCount(server, database)) !== n) throw new Error(`no-op N=${n}: the ledger changed during no-op runs`);
+  if ((await appliedCount(server, database)) !== n)
+    throw new Error(`no-op N=${n}: the ledger changed during no-op runs`);
   await server.dropDatabase(database);
   return { n, tools };
 }
@@ -116,7 +119,8 @@ export async function applyAll(context: Context, n: number, options: { profile?:
     const url = await server.createDatabase(database);
     const run = mustSucceed(tool, `apply all N=${n}`, await measure(commandFor(tool, url, dir, nodeFlags)));
     const applied = await appliedCount(server, database);
-    if (applied !== n) throw new Error(`${TOOL_LABELS[tool]} (apply all N=${n}) exited 0 but recorded ${applied} of ${n} migrations`);
+    if (applied !== n)
+      throw new Error(`${TOOL_LABELS[tool]} (apply all N=${n}) exited 0 but recorded ${applied} of ${n} migrations`);
     await server.dropDatabase(database);
     return run;
   };
@@ -128,7 +132,11 @@ export async function applyAll(context: Context, n: number, options: { profile?:
   }
   if (!options.profile) return { n, tools };
   context.progress(`apply all from empty, N=${n}: ${context.profiles} CPU profile(s)`);
-  const profile = await profileMedian(`${context.work}/cpu-profiles/apply-${n}`, context.profiles, async (flags) => void (await once('ours', flags)));
+  const profile = await profileMedian(
+    `${context.work}/cpu-profiles/apply-${n}`,
+    context.profiles,
+    async (flags) => void (await once('ours', flags)),
+  );
   return { n, tools, profile };
 }
 
@@ -137,7 +145,11 @@ export async function concurrentRunners(context: Context, n: number, runners: nu
   const { server, runs } = context;
   const dir = generateMigrations(`${context.work}/concurrent-${n}`, n);
   const order: ConcurrentTool[] = ['ours', 'npm', 'npm-wait'];
-  const tools = { ours: { alone: empty(), groups: [] as GroupRound[] }, npm: { alone: empty(), groups: [] as GroupRound[] }, 'npm-wait': { alone: empty(), groups: [] as GroupRound[] } };
+  const tools = {
+    ours: { alone: empty(), groups: [] as GroupRound[] },
+    npm: { alone: empty(), groups: [] as GroupRound[] },
+    'npm-wait': { alone: empty(), groups: [] as GroupRound[] },
+  };
   const floor: GroupRound[] = [];
   const noopGroup: GroupRound[] = [];
   for (let round = 0; round < runs; round++) {
@@ -145,7 +157,10 @@ export async function concurrentRunners(context: Context, n: number, runners: nu
     for (const tool of rotate(order, round)) {
       const database = `bench_concurrent_${tool.replaceAll('-', '_')}`;
       let url = await server.createDatabase(database);
-      record(tools[tool].alone, mustSucceed(tool, `one runner alone N=${n}`, await measure(commandFor(tool, url, dir))));
+      record(
+        tools[tool].alone,
+        mustSucceed(tool, `one runner alone N=${n}`, await measure(commandFor(tool, url, dir))),
+      );
       url = await server.createDatabase(database);
       const group = await measureGroup(Array.from({ length: runners }, () => commandFor(tool, url, dir)));
       tools[tool].groups.push(summarizeGroup(group, (await appliedCount(server, database)) === n));
@@ -176,6 +191,13 @@ function summarizeGroup(group: { wallMs: number; runs: Measurement[] }, atHead: 
 
 // The line that says what went wrong, rather than the stack under it.
 function errorLine(output: string): string {
-  const lines = output.trim().split('\n').map((line) => line.trim());
-  return (lines.find((line) => /\berror\b/i.test(line) && !line.startsWith('at ')) ?? lines.at(-1) ?? '(no output)').slice(0, 300);
+  const lines = output
+    .trim()
+    .split('\n')
+    .map((line) => line.trim());
+  return (
+    lines.find((line) => /\berror\b/i.test(line) && !line.startsWith('at ')) ??
+    lines.at(-1) ??
+    '(no output)'
+  ).slice(0, 300);
 }

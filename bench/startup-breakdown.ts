@@ -5,11 +5,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { profileMedian, type ProfiledRun } from './cpu-profile.ts';
+import { type ProfiledRun, profileMedian } from './cpu-profile.ts';
 import { generateMigrations } from './generate-migrations.ts';
-import { measure, type Command, type Measurement } from './measure.ts';
-import { commandFor, importOnly, ourCli, pgRoundTrip } from './tools.ts';
+import { type Command, type Measurement, measure } from './measure.ts';
 import type { Context, Samples } from './scenarios.ts';
+import { commandFor, importOnly, ourCli, pgRoundTrip } from './tools.ts';
 
 export interface Breakdown {
   n: number;
@@ -36,12 +36,20 @@ export async function startupBreakdown(context: Context, n: number): Promise<Bre
   rmSync(importsFile, { force: true });
   const traced = commandFor('ours', url, dir, ['--import', HOOK]);
   ok(await measure({ ...traced, env: { ...traced.env, BENCH_IMPORTS_FILE: importsFile } }), 'trace imports');
-  const specifiers = [...new Set(readFileSync(importsFile, 'utf8').split('\n').filter(Boolean))].filter((s) => !builtinModules.includes(s));
+  const specifiers = [...new Set(readFileSync(importsFile, 'utf8').split('\n').filter(Boolean))].filter(
+    (s) => !builtinModules.includes(s),
+  );
 
   const phases: { label: string; command: Command }[] = [
     { label: '`node -e 0`', command: commandFor('node', url, dir) },
-    { label: '`node dist/cli.js --version` (Node + loading every module of the CLI; no settings, no database)', command: ourCli(['--version'], url, dir) },
-    { label: 'reference: import `pg`, connect, `select 1`, disconnect (the least a runner built on pg does)', command: pgRoundTrip(url) },
+    {
+      label: '`node dist/cli.js --version` (Node + loading every module of the CLI; no settings, no database)',
+      command: ourCli(['--version'], url, dir),
+    },
+    {
+      label: 'reference: import `pg`, connect, `select 1`, disconnect (the least a runner built on pg does)',
+      command: pgRoundTrip(url),
+    },
     { label: `\`node dist/cli.js up\` at head, N=${n}`, command: commandFor('ours', url, dir) },
   ];
   const phaseSamples = phases.map(() => ({ wallMs: [], rssKiB: [] }) as Samples);

@@ -21,8 +21,11 @@ export function maxOrNull(values: readonly (number | null)[]): number | null {
 export const seconds = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(3)} s` : 'n/a');
 
 export const wallRange = (values: readonly number[]): string =>
-  values.length > 1 ? `${seconds(median(values))} (${(Math.min(...values) / 1000).toFixed(3)}–${(Math.max(...values) / 1000).toFixed(3)})` : seconds(median(values));
+  values.length > 1
+    ? `${seconds(median(values))} (${(Math.min(...values) / 1000).toFixed(3)}–${(Math.max(...values) / 1000).toFixed(3)})`
+    : seconds(median(values));
 
 export const mib = (kib: number | null): string => (kib === null ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
 
-export const ratio = (value: number, reference: number): string => (Number.isFinite(value / reference) ? `${(value / reference).toFixed(2)}×` : 'n/a');
+export const ratio = (value: number, reference: number): string =>
+  Number.isFinite(value / reference) ? `${(value / reference).toFixed(2)}×` : 'n/a';

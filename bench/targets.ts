@@ -16,7 +16,10 @@ export const GROUP_RATIO = 1.3;
 
 export function judge(noop: NoopResult[], apply: ApplyResult[], concurrent: ConcurrentResult[]): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
-  for (const [tool, name] of [['ours', 'no-op `up`'], ['ours-verify', '`verify` at head']] as const) {
+  for (const [tool, name] of [
+    ['ours', 'no-op `up`'],
+    ['ours-verify', '`verify` at head'],
+  ] as const) {
     for (const result of noop) {
       const ours = median(result.tools[tool].wallMs);
       const theirs = median(result.tools.npm.wallMs);

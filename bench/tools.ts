@@ -9,7 +9,9 @@ import type { Command } from './measure.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUR_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const NODE_PG_MIGRATE_CLI = realpathSync(fileURLToPath(new URL('../node_modules/.bin/node-pg-migrate', import.meta.url)));
+const NODE_PG_MIGRATE_CLI = realpathSync(
+  fileURLToPath(new URL('../node_modules/.bin/node-pg-migrate', import.meta.url)),
+);
 
 export type ToolId = 'ours' | 'ours-verify' | 'npm' | 'npm-wait' | 'npm-per-migration' | 'node';
 
@@ -33,7 +35,12 @@ function environment(databaseUrl: string, migrationsDir: string): Record<string,
 }
 
 /** The command a tool runs against `databaseUrl` with the migrations in `migrationsDir`. */
-export function commandFor(tool: ToolId, databaseUrl: string, migrationsDir: string, nodeFlags: string[] = []): Command {
+export function commandFor(
+  tool: ToolId,
+  databaseUrl: string,
+  migrationsDir: string,
+  nodeFlags: string[] = [],
+): Command {
   const node = [process.execPath, ...nodeFlags];
   const argv = {
     ours: [...node, OUR_CLI, 'up'],
@@ -48,13 +55,22 @@ export function commandFor(tool: ToolId, databaseUrl: string, migrationsDir: str
 
 /** Our CLI with other arguments (e.g. --version: Node plus every module of the CLI, no database). */
 export function ourCli(args: string[], databaseUrl: string, migrationsDir: string, nodeFlags: string[] = []): Command {
-  return { argv: [process.execPath, ...nodeFlags, OUR_CLI, ...args], env: environment(databaseUrl, migrationsDir), cwd: PROJECT_ROOT };
+  return {
+    argv: [process.execPath, ...nodeFlags, OUR_CLI, ...args],
+    env: environment(databaseUrl, migrationsDir),
+    cwd: PROJECT_ROOT,
+  };
 }
 
 /** `node --input-type=module -e "import 'specifier'"` from the project root: what importing packages costs. */
 export function importOnly(...specifiers: string[]): Command {
   return {
-    argv: [process.execPath, '--input-type=module', '-e', specifiers.map((s) => `import ${JSON.stringify(s)};`).join(' ')],
+    argv: [
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      specifiers.map((s) => `import ${JSON.stringify(s)};`).join(' '),
+    ],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
     cwd: PROJECT_ROOT,
   };
@@ -62,6 +78,11 @@ export function importOnly(...specifiers: string[]): Command {
 
 /** Import pg, connect, run one query, disconnect: the least any runner built on pg can do at start-up. */
 export function pgRoundTrip(databaseUrl: string): Command {
-  const script = "import pg from 'pg'; const c = new pg.Client({ connectionString: process.env.DATABASE_URL }); await c.connect(); await c.query('select 1'); await c.end();";
-  return { argv: [process.execPath, '--input-type=module', '-e', script], env: environment(databaseUrl, ''), cwd: PROJECT_ROOT };
+  const script =
+    "import pg from 'pg'; const c = new pg.Client({ connectionString: process.env.DATABASE_URL }); await c.connect(); await c.query('select 1'); await c.end();";
+  return {
+    argv: [process.execPath, '--input-type=module', '-e', script],
+    env: environment(databaseUrl, ''),
+    cwd: PROJECT_ROOT,
+  };
 }

@@ -81,9 +81,16 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
       log.info(`${verb} ${name}`, { migration: name });
       progress.start(name);
     };
-    return action.length >= 2
-      ? (pgm, run) => (begin(pgm), action(pgm, run))
-      : (pgm) => (begin(pgm), action(pgm));
+    if (action.length < 2) {
+      return (pgm) => {
+        begin(pgm);
+        return action(pgm);
+      };
+    }
+    return (pgm, run) => {
+      begin(pgm);
+      return action(pgm, run);
+    };
   };
   const load = async (paths: string[]) => {
     const units = [];

@@ -20,12 +20,15 @@ export interface TableLock {
   mode: LockMode;
 }
 
-const on = (relation: RangeVar | undefined, mode: LockMode): TableLock[] => (relation?.relname ? [{ table: tableName(relation), mode }] : []);
-const dropped = (objects: Node[] = []) => objects.flatMap((o) => ('List' in o ? [tableName(strings(o.List.items))] : []));
+const on = (relation: RangeVar | undefined, mode: LockMode): TableLock[] =>
+  relation?.relname ? [{ table: tableName(relation), mode }] : [];
+const dropped = (objects: Node[] = []) =>
+  objects.flatMap((o) => ('List' in o ? [tableName(strings(o.List.items))] : []));
 
 /** The table locks one parsed statement takes; empty for statements that lock no table (CREATE EXTENSION, CREATE FUNCTION …). */
 export function locksOf(node: Node): TableLock[] {
-  if ('IndexStmt' in node) return on(node.IndexStmt.relation, node.IndexStmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE');
+  if ('IndexStmt' in node)
+    return on(node.IndexStmt.relation, node.IndexStmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE');
   if ('AlterTableStmt' in node) {
     const cmds = (node.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
     return on(node.AlterTableStmt.relation, alterTableMode(cmds));
@@ -43,7 +46,9 @@ export function locksOf(node: Node): TableLock[] {
   }
   if ('RenameStmt' in node) return on(node.RenameStmt.relation, 'ACCESS EXCLUSIVE');
   if ('TruncateStmt' in node) {
-    return (node.TruncateStmt.relations ?? []).flatMap((r) => ('RangeVar' in r ? on(r.RangeVar, 'ACCESS EXCLUSIVE') : []));
+    return (node.TruncateStmt.relations ?? []).flatMap((r) =>
+      'RangeVar' in r ? on(r.RangeVar, 'ACCESS EXCLUSIVE') : [],
+    );
   }
   if ('CreateTrigStmt' in node) return on(node.CreateTrigStmt.relation, 'SHARE ROW EXCLUSIVE');
   if ('InsertStmt' in node) return on(node.InsertStmt.relation, 'ROW EXCLUSIVE');
@@ -58,7 +63,8 @@ function alterTableMode(cmds: AlterTableCmd[]): LockMode {
   const rank: LockMode[] = ['SHARE UPDATE EXCLUSIVE', 'SHARE ROW EXCLUSIVE', 'ACCESS EXCLUSIVE'];
   let strongest = 0;
   for (const cmd of cmds) {
-    const foreignKey = cmd.def !== undefined && 'Constraint' in cmd.def && cmd.def.Constraint.contype === 'CONSTR_FOREIGN';
+    const foreignKey =
+      cmd.def !== undefined && 'Constraint' in cmd.def && cmd.def.Constraint.contype === 'CONSTR_FOREIGN';
     const mode =
       cmd.subtype === 'AT_ValidateConstraint' || cmd.subtype === 'AT_SetStatistics' || cmd.subtype === 'AT_ClusterOn'
         ? 0

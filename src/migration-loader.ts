@@ -18,7 +18,9 @@ export async function loadMigration(path: string): Promise<MigrationModule> {
     const { jiti } = await import('node-pg-migrate');
     return await jiti.import<MigrationModule>(path);
   } catch (cause) {
-    throw new ConfigError(`migration ${basename(path, extname(path))} does not load: ${firstLine(cause)}`, [`file: ${path}`]);
+    throw new ConfigError(`migration ${basename(path, extname(path))} does not load: ${firstLine(cause)}`, [
+      `file: ${path}`,
+    ]);
   }
 }
 

@@ -23,8 +23,10 @@ export async function renderMigrationSql(path: string, direction: 'up' | 'down')
   // reverse, and reverse mode is on whenever down is up.
   const down = direction === 'down' && actions.down === undefined ? actions.up : actions.down;
   const action = direction === 'up' ? actions.up : down;
-  if (action === false) throw new IrreversibleMigration(`migration ${file} cannot be run ${direction}: it exports ${direction} = false`);
-  if (typeof action !== 'function') throw new ConfigError(`migration ${file} does not export a '${direction}' function`, [`file: ${path}`]);
+  if (action === false)
+    throw new IrreversibleMigration(`migration ${file} cannot be run ${direction}: it exports ${direction} = false`);
+  if (typeof action !== 'function')
+    throw new ConfigError(`migration ${file} does not export a '${direction}' function`, [`file: ${path}`]);
 
   // Loaded lazily, like the loader: the no-op `up` path never pays for it.
   const { MigrationBuilder } = await import('node-pg-migrate/migrationBuilder');
@@ -34,7 +36,9 @@ export async function renderMigrationSql(path: string, direction: 'up' | 'down')
     await apply(action, pgm);
   } catch (cause) {
     // the migration's own code threw: as broken as a file that does not load
-    throw new ConfigError(`migration ${file} failed to render ${direction}: ${(cause as Error).message}`, [`file: ${path}`]);
+    throw new ConfigError(`migration ${file} failed to render ${direction}: ${(cause as Error).message}`, [
+      `file: ${path}`,
+    ]);
   }
   return { statements: pgm.getSqlSteps(), transaction: pgm.isUsingTransaction() };
 }
@@ -49,7 +53,9 @@ type Db = ConstructorParameters<typeof MigrationBuilder>[0];
 
 function refusingDb(file: string): Db {
   const refuse = (): never => {
-    throw new Error(`migration ${file} queries the database (pgm.db) while its SQL is rendered; plan and lint never connect`);
+    throw new Error(
+      `migration ${file} queries the database (pgm.db) while its SQL is rendered; plan and lint never connect`,
+    );
   };
   return { query: refuse, select: refuse };
 }

@@ -1,7 +1,7 @@
 // SQL split into statements by PostgreSQL's own parser (libpg_query), for plan,
 // the lock-mode table and lint alike. The parser's offsets count UTF-8 bytes,
 // so they are applied to the bytes, never to the JavaScript string.
-import type { Node, RangeVar, SqlError } from 'libpg-query';
+import type { Node, RangeVar, RawStmt, SqlError } from 'libpg-query';
 import { ConfigError } from './errors.ts';
 
 export interface Statement {
@@ -28,7 +28,7 @@ export async function parseStatements(sql: string): Promise<Statement[]> {
   if (sql.trim() === '') return []; // the parser rejects an empty query
   // Loaded lazily: the parser is WASM, and only plan and lint need it.
   const { parse } = await import('libpg-query');
-  let stmts;
+  let stmts: RawStmt[];
   try {
     stmts = (await parse(sql)).stmts ?? [];
   } catch (error) {

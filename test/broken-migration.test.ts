@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from './support/cli.ts';
 import { catalogSnapshot } from './support/catalog.ts';
+import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { migrationsDir } from './support/migrations-dir.ts';
 
@@ -20,7 +20,16 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const commands = [['up'], ['up', '--dry-run'], ['plan'], ['plan', '--json'], ['lint'], ['lint', '--json'], ['down', '--count', '1', '--yes'], ['stamp', BROKEN]];
+const commands = [
+  ['up'],
+  ['up', '--dry-run'],
+  ['plan'],
+  ['plan', '--json'],
+  ['lint'],
+  ['lint', '--json'],
+  ['down', '--count', '1', '--yes'],
+  ['stamp', BROKEN],
+];
 
 for (const args of commands) {
   it(`${args.join(' ')}: exit 3, naming the file, database unchanged`, async () => {

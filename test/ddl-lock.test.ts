@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from './support/cli.ts';
 import { catalogSnapshot } from './support/catalog.ts';
+import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { migrationsDir } from './support/migrations-dir.ts';
+import { HEAD, migrationsDir } from './support/migrations-dir.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -16,7 +16,10 @@ afterAll(() => db.drop());
 it('a DDL lock not granted in time: bounded retries, the blocker named, exit 1, database unchanged; the rerun succeeds', async () => {
   const dir = migrationsDir({});
   expect((await runCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
-  writeFileSync(join(dir, '20260101000000000_events_note.sql'), '-- Up Migration\nalter table events add column note text;\n-- Down Migration\nalter table events drop column note;\n');
+  writeFileSync(
+    join(dir, '20260101000000000_events_note.sql'),
+    '-- Up Migration\nalter table events add column note text;\n-- Down Migration\nalter table events drop column note;\n',
+  );
 
   const blocker = new pg.Client({ connectionString: db.url, application_name: 'long-report' });
   await blocker.connect();
@@ -45,10 +48,24 @@ it('a DDL lock not granted in time: bounded retries, the blocker named, exit 1, 
 
 it('MIGRATE_STATEMENT_TIMEOUT bounds a statement: exit 1, rolled back, named', async () => {
   const other = await freshDatabase();
-  const dir = migrationsDir({ '20260201000000000_too_slow.sql': '-- Up Migration\ncreate table too_slow (id int);\nselect pg_sleep(10);\n' });
-  const result = await runCli(['up'], { DATABASE_URL: other.url, MIGRATIONS_DIR: dir, MIGRATE_STATEMENT_TIMEOUT: '1' });
-  await other.drop();
-  expect(result.code).toBe(1);
-  expect(result.stderr).toContain('migration 20260201000000000_too_slow exceeded MIGRATE_STATEMENT_TIMEOUT (1 s); rolled back');
-  expect(result.stderr).toContain('applied 20251002000002000_code-chunks-embedding-code-hnsw');
+  try {
+    const dir = migrationsDir({
+      '20260201000000000_too_slow.sql': '-- Up Migration\ncreate table too_slow (id int);\nselect pg_sleep(10);\n',
+    });
+    const result = await runCli(['up'], {
+      DATABASE_URL: other.url,
+      MIGRATIONS_DIR: dir,
+      MIGRATE_STATEMENT_TIMEOUT: '1',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'migration 20260201000000000_too_slow exceeded MIGRATE_STATEMENT_TIMEOUT (1 s); rolled back',
+    );
+    expect(result.stderr).toContain(`applied ${HEAD}`);
+    // rolled back: the table its first statement created is gone, and it is not recorded
+    expect(await other.query(`select to_regclass('too_slow') as t`)).toEqual([{ t: null }]);
+    expect(await other.query(`select name from pgmigrations where name = '20260201000000000_too_slow'`)).toEqual([]);
+  } finally {
+    await other.drop();
+  }
 });

@@ -2,9 +2,9 @@ import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/commands/lint.ts';
-import { EMPTY_SCHEMA, lintSql } from '../src/lint/lint-sql.ts';
 import { lintMigrations } from '../src/lint/lint-migrations.ts';
-import { RULES, type LintFinding } from '../src/lint/rules.ts';
+import { EMPTY_SCHEMA, lintSql } from '../src/lint/lint-sql.ts';
+import { type LintFinding, RULES } from '../src/lint/rules.ts';
 import { listMigrations } from '../src/migration-files.ts';
 import { SHIPPED_MIGRATIONS } from './support/cli.ts';
 import { temporaryDir } from './support/temporary.ts';
@@ -62,14 +62,22 @@ describe('findings', () => {
 
   it('come in migration order, then line order', async () => {
     const findings = await lintAfterBaseline(join(FIXTURES, 'constraint-not-valid/flagged'));
-    expect(findings.map((f) => `${basename(f.file)}:${f.line}`)).toEqual(['001_events_content_object.sql:2', '002_edges_source_fk.sql:3', '003_events_node.sql:2']);
+    expect(findings.map((f) => `${basename(f.file)}:${f.line}`)).toEqual([
+      '001_events_content_object.sql:2',
+      '002_edges_source_fk.sql:3',
+      '003_events_node.sql:2',
+    ]);
   });
 });
 
 describe('which tables count as existing', () => {
   const index = 'CREATE INDEX nodes_label_idx ON nodes (label);';
   const lintOne = (sql: string, tables: string[] = []) =>
-    lintSql([{ sql, line: 1, verbatim: true }], { file: 'm.sql', before: { ...EMPTY_SCHEMA, tables: new Set(tables) }, transaction: true });
+    lintSql([{ sql, line: 1, verbatim: true }], {
+      file: 'm.sql',
+      before: { ...EMPTY_SCHEMA, tables: new Set(tables) },
+      transaction: true,
+    });
 
   it('tables created by earlier migrations exist', async () => {
     expect((await lintOne(index, ['public.nodes'])).findings.map((f) => f.rule)).toEqual(['index-not-concurrent']);
@@ -94,7 +102,10 @@ describe('which tables count as existing', () => {
   });
 
   it('a renamed new table stays new, a dropped table is gone', async () => {
-    const result = await lintOne('CREATE TABLE t (a int);\nALTER TABLE t RENAME TO u;\nCREATE INDEX u_a ON u (a);\nDROP TABLE nodes;', ['public.nodes']);
+    const result = await lintOne(
+      'CREATE TABLE t (a int);\nALTER TABLE t RENAME TO u;\nCREATE INDEX u_a ON u (a);\nDROP TABLE nodes;',
+      ['public.nodes'],
+    );
     expect(result.findings.map((f) => f.rule)).toEqual(['drop-table']);
     expect([...result.after.tables].sort()).toEqual(['public.u']);
   });
@@ -103,36 +114,59 @@ describe('which tables count as existing', () => {
 describe('line numbers', () => {
   it('count lines in the file, not characters, past multi-byte text', async () => {
     const sql = '-- Migration für Ereignisse — café ☕\n/* ü */\n\nCREATE INDEX i ON events (x);';
-    const { findings } = await lintSql([{ sql, line: 10, verbatim: true }], { file: 'm.sql', before: EMPTY_SCHEMA, transaction: true });
+    const { findings } = await lintSql([{ sql, line: 10, verbatim: true }], {
+      file: 'm.sql',
+      before: EMPTY_SCHEMA,
+      transaction: true,
+    });
     expect(findings.map((f) => f.line)).toEqual([13]);
   });
 
   it('point at the piece when the SQL is not verbatim in the file', async () => {
     const sql = 'SELECT 1;\n\nCREATE INDEX i ON events (x);';
-    const { findings } = await lintSql([{ sql, line: 7, verbatim: false }], { file: 'm.ts', before: EMPTY_SCHEMA, transaction: true });
+    const { findings } = await lintSql([{ sql, line: 7, verbatim: false }], {
+      file: 'm.ts',
+      before: EMPTY_SCHEMA,
+      transaction: true,
+    });
     expect(findings.map((f) => f.line)).toEqual([7]);
   });
 
   it('point at the error for a syntax error', async () => {
-    const { findings } = await lintSql([{ sql: 'SELECT 1;\n-- ü\nSELEC 2;', line: 1, verbatim: true }], { file: 'm.sql', before: EMPTY_SCHEMA, transaction: true });
+    const { findings } = await lintSql([{ sql: 'SELECT 1;\n-- ü\nSELEC 2;', line: 1, verbatim: true }], {
+      file: 'm.sql',
+      before: EMPTY_SCHEMA,
+      transaction: true,
+    });
     expect(findings).toMatchObject([{ rule: 'syntax-error', line: 3, message: 'syntax error at or near "SELEC"' }]);
   });
 
   it('find pgm.sql templates in a TypeScript file, and builder calls at their function', async () => {
     const findings = await lintAfterBaseline(join(FIXTURES, 'index-not-concurrent/flagged'));
-    expect(findings.map(where)).toEqual(['001_events_content_index.sql:2 index-not-concurrent', '002_nodes_label_index.ts:4 index-not-concurrent']);
+    expect(findings.map(where)).toEqual([
+      '001_events_content_index.sql:2 index-not-concurrent',
+      '002_nodes_label_index.ts:4 index-not-concurrent',
+    ]);
   });
 });
 
 describe('acceptance comments', () => {
   it('accept a rule in the file with the reason given', async () => {
     const findings = await lintAfterBaseline(join(FIXTURES, 'drop-table/safe'));
-    expect(findings).toMatchObject([{ rule: 'drop-table', line: 3, accepted: 'the API stopped reading edges in 2.3; the backup is in the release notes' }]);
+    expect(findings).toMatchObject([
+      {
+        rule: 'drop-table',
+        line: 3,
+        accepted: 'the API stopped reading edges in 2.3; the backup is in the release notes',
+      },
+    ]);
   });
 
   it('work as // comments in TypeScript', async () => {
     const findings = await lintAfterBaseline(join(FIXTURES, 'drop-column/safe'));
-    expect(findings).toMatchObject([{ rule: 'drop-column', accepted: 'metadata moved to content in 2.3 and nothing reads it since' }]);
+    expect(findings).toMatchObject([
+      { rule: 'drop-column', accepted: 'metadata moved to content in 2.3 and nothing reads it since' },
+    ]);
   });
 
   it('without a reason, or naming an unknown rule, accept nothing and are findings', async () => {
@@ -147,7 +181,10 @@ describe('acceptance comments', () => {
   it('cover only the rule they name', async () => {
     const dir = temporaryDir('lint-accept-');
     copyFileSync(join(FIXTURES, 'drop-table/safe/001_drop_edges.sql'), join(dir, '001_drop_edges.sql'));
-    copyFileSync(join(FIXTURES, 'drop-column/flagged/001_drop_events_metadata.sql'), join(dir, '002_drop_events_metadata.sql'));
+    copyFileSync(
+      join(FIXTURES, 'drop-column/flagged/001_drop_events_metadata.sql'),
+      join(dir, '002_drop_events_metadata.sql'),
+    );
     const findings = await lintAfterBaseline(dir);
     expect(findings.map((f) => [f.rule, f.accepted !== undefined])).toEqual([
       ['drop-table', true],
@@ -165,7 +202,9 @@ describe('lint command', () => {
   it('lints the templates `create` copies, as generated', async () => {
     const templates = join(import.meta.dirname, '../templates');
     const dir = temporaryDir('lint-templates-');
-    readdirSync(templates).forEach((file, index) => copyFileSync(join(templates, file), join(dir, `${index + 1}_${file}`)));
+    for (const [index, file] of readdirSync(templates).entries()) {
+      copyFileSync(join(templates, file), join(dir, `${index + 1}_${file}`));
+    }
     expect(await lintAfterBaseline(dir)).toEqual([]);
   });
 });

@@ -52,7 +52,9 @@ describe('tableName: unqualified means public', () => {
   });
 
   it('in the lock table for DROP, TRUNCATE and DROP INDEX', async () => {
-    const statements = await parseStatements('drop table t_été, s.u; truncate événements; drop index concurrently i_été;');
+    const statements = await parseStatements(
+      'drop table t_été, s.u; truncate événements; drop index concurrently i_été;',
+    );
     expect(statements.map(({ node }) => locksOf(node))).toEqual([
       [
         { table: 'public.t_été', mode: 'ACCESS EXCLUSIVE' },

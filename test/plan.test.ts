@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedMigration } from '../src/commands/plan.ts';
-import { runCli } from './support/cli.ts';
 import { catalogSnapshot } from './support/catalog.ts';
-import { adminUrl, freshDatabase, withClient, type TestDatabase } from './support/database.ts';
+import { runCli } from './support/cli.ts';
+import { adminUrl, freshDatabase, type TestDatabase, withClient } from './support/database.ts';
 import { BASELINE, MIGRATIONS, migrationsDir } from './support/migrations-dir.ts';
 
 let db: TestDatabase;
@@ -37,7 +37,9 @@ describe('plan', () => {
     expect(result.stdout).toContain(`== ${BASELINE} (in one transaction)`);
     expect(result.stdout).toContain('CREATE EXTENSION IF NOT EXISTS vector;');
     expect(result.stdout).toContain('== 20251002000001000_code-chunks-embedding-text-hnsw (NOT in a transaction');
-    expect(result.stdout).toMatch(/CREATE INDEX CONCURRENTLY idx_code_embedding_text ON code_chunks USING hnsw[^\n]*\n {2}-- locks public\.code_chunks in SHARE UPDATE EXCLUSIVE mode\n/);
+    expect(result.stdout).toMatch(
+      /CREATE INDEX CONCURRENTLY idx_code_embedding_text ON code_chunks USING hnsw[^\n]*\n {2}-- locks public\.code_chunks in SHARE UPDATE EXCLUSIVE mode\n/,
+    );
     expect(await catalogSnapshot(db, { withLedger: true })).toEqual(before);
     expect(await db.query(`select to_regclass('pgmigrations') as t`)).toEqual([{ t: null }]);
   });
@@ -58,9 +60,13 @@ describe('plan', () => {
 
     const json = JSON.parse((await runCli(['plan', '--json'], { DATABASE_URL: readOnlyUrl })).stdout);
     expect(json.pending.map((m: PlannedMigration) => m.name)).toEqual(MIGRATIONS.slice(1));
-    const hnsw: PlannedMigration = json.pending.find((m: PlannedMigration) => m.name.endsWith('_code-chunks-embedding-text-hnsw'));
+    const hnsw: PlannedMigration = json.pending.find((m: PlannedMigration) =>
+      m.name.endsWith('_code-chunks-embedding-text-hnsw'),
+    );
     expect(hnsw).toMatchObject({ transaction: false });
-    const build = hnsw.steps.flatMap((step) => step.statements).find((statement) => /^CREATE INDEX CONCURRENTLY/i.test(statement.sql));
+    const build = hnsw.steps
+      .flatMap((step) => step.statements)
+      .find((statement) => /^CREATE INDEX CONCURRENTLY/i.test(statement.sql));
     expect(build?.locks).toEqual([{ table: 'public.code_chunks', mode: 'SHARE UPDATE EXCLUSIVE', new_table: false }]);
 
     expect(await catalogSnapshot(db, { withLedger: true })).toEqual(catalog);
@@ -70,7 +76,7 @@ describe('plan', () => {
   });
 });
 
-describe('plan of SQL written in French, like MnemoLite\'s own', () => {
+describe("plan of SQL written in French, like MnemoLite's own", () => {
   const sql = [
     '-- Up Migration',
     '-- Créé pour la mémoire: événements déjà indexés',
@@ -90,9 +96,15 @@ describe('plan of SQL written in French, like MnemoLite\'s own', () => {
     expect(result.code).toBe(0);
     const [migration] = JSON.parse(result.stdout).pending as PlannedMigration[];
     expect(migration!.steps.flatMap((step) => step.statements)).toEqual([
-      { sql: 'create table t_été (id int primary key, v text)', locks: [{ table: 'public.t_été', mode: 'ACCESS EXCLUSIVE', new_table: true }] },
+      {
+        sql: 'create table t_été (id int primary key, v text)',
+        locks: [{ table: 'public.t_été', mode: 'ACCESS EXCLUSIVE', new_table: true }],
+      },
       { sql: 'create index i_été on t_été (v)', locks: [{ table: 'public.t_été', mode: 'SHARE', new_table: true }] },
-      { sql: "insert into événements_liés values ('déjà vu ☕')", locks: [{ table: 'public.événements_liés', mode: 'ROW EXCLUSIVE', new_table: false }] },
+      {
+        sql: "insert into événements_liés values ('déjà vu ☕')",
+        locks: [{ table: 'public.événements_liés', mode: 'ROW EXCLUSIVE', new_table: false }],
+      },
     ]);
   });
 });

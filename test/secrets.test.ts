@@ -4,12 +4,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { ConfigError } from '../src/errors.ts';
-import { redact } from '../src/redact.ts';
+import { redact, registerSecret } from '../src/redact.ts';
 import { runCli } from './support/cli.ts';
 
 const SPECIAL = [...'@:/#?%&=+ !$\'"()*,;[]\\^`{|}~<>'];
 const password = fc
-  .array(fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }), fc.constantFrom('é', '日本', '🔑', 'ß')), { minLength: 4, maxLength: 24 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(...SPECIAL),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }),
+      fc.constantFrom('é', '日本', '🔑', 'ß'),
+    ),
+    { minLength: 4, maxLength: 24 },
+  )
   .map((parts) => `Pw${parts.join('')}`); // a recognisable prefix; at least 6 characters
 const hostile = fc.oneof(
   fc.constant(''),
@@ -39,7 +46,16 @@ describe('settings from a hostile environment (property-based)', () => {
     fc.assert(
       fc.property(
         password,
-        fc.record({ POSTGRES_PORT: hostile, PGSSLMODE: hostile, MIGRATE_WAIT_TIMEOUT: hostile, EMBEDDING_DIMENSION: hostile, LOG_FORMAT: hostile }, { requiredKeys: [] }),
+        fc.record(
+          {
+            POSTGRES_PORT: hostile,
+            PGSSLMODE: hostile,
+            MIGRATE_WAIT_TIMEOUT: hostile,
+            EMBEDDING_DIMENSION: hostile,
+            LOG_FORMAT: hostile,
+          },
+          { requiredKeys: [] },
+        ),
         fc.constantFrom('postgresql', 'postgres', 'postgresql+asyncpg', 'postgresql+psycopg2', 'mysql'),
         fc.constantFrom('encoded', 'raw', 'parts'),
         (pw, extra, scheme, spelling) => {
@@ -47,7 +63,10 @@ describe('settings from a hostile environment (property-based)', () => {
           const env: NodeJS.ProcessEnv =
             spelling === 'parts'
               ? { ...extra, POSTGRES_PASSWORD: pw }
-              : { ...extra, DATABASE_URL: `${scheme}://mnemo:${spelling === 'raw' ? pw : encodeURIComponent(pw)}@db:5432/mnemolite` };
+              : {
+                  ...extra,
+                  DATABASE_URL: `${scheme}://mnemo:${spelling === 'raw' ? pw : encodeURIComponent(pw)}@db:5432/mnemolite`,
+                };
           const output = settle(env);
           for (const form of spellings(pw)) expect(output).not.toContain(form);
           expect(output).not.toMatch(/\n\s+at |\[object /);
@@ -60,7 +79,10 @@ describe('settings from a hostile environment (property-based)', () => {
   });
 
   it('the CLI exits 3 or 4 with no password on stdout or stderr', async () => {
-    const samples = fc.sample(fc.tuple(password, hostile, fc.constantFrom('text', 'json')), { numRuns: 24, seed: 20261125 });
+    const samples = fc.sample(fc.tuple(password, hostile, fc.constantFrom('text', 'json')), {
+      numRuns: 24,
+      seed: 20261125,
+    });
     for (const [pw, port, format] of samples) {
       const result = await runCli(['up'], {
         DATABASE_URL: `postgresql+asyncpg://mnemo:${encodeURIComponent(pw)}@127.0.0.1:1/mnemolite`,
@@ -77,7 +99,56 @@ describe('settings from a hostile environment (property-based)', () => {
 });
 
 describe('redact', () => {
-  it('masks credentials in any URL and registered secrets in every spelling', () => {
+  it('masks credentials in any URL', () => {
     expect(redact('postgresql+asyncpg://u:anything@h/db')).toBe('postgresql+asyncpg://u:***@h/db');
+    expect(redact('see mysql://root:s3cr%40t@h:3306/x and http://a:b@c')).toBe(
+      'see mysql://root:***@h:3306/x and http://a:***@c',
+    );
+  });
+
+  // every spelling registerSecret promises to mask: as given, percent-encoded
+  // (upper- and lower-case hex, component or whole URI), inside JSON
+  const forms: [string, (pw: string) => string][] = [
+    ['as given', (pw) => pw],
+    ['encodeURIComponent', encodeURIComponent],
+    ['encodeURI', encodeURI],
+    [
+      'lower-case percent-encoding',
+      (pw) => encodeURIComponent(pw).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+    ],
+    ['inside JSON', (pw) => JSON.stringify(pw).slice(1, -1)],
+  ];
+  for (const [spelling, spell] of forms) {
+    it(`masks a registered secret ${spelling} (property-based)`, () => {
+      fc.assert(
+        fc.property(password, (pw) => {
+          registerSecret(pw);
+          const out = redact(`before ${spell(pw)} after`);
+          expect(out).not.toContain(spell(pw));
+          expect(out).toMatch(/^before .*\*\*\*.* after$/);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('masks a secret registered percent-encoded where it shows decoded (property-based)', () => {
+    fc.assert(
+      fc.property(password, (pw) => {
+        registerSecret(encodeURIComponent(`${pw}decoded`));
+        expect(redact(`a ${pw}decoded b`)).not.toContain(`${pw}decoded`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('masks a secret registered with surrounding spaces where it shows trimmed (property-based)', () => {
+    fc.assert(
+      fc.property(password, (pw) => {
+        registerSecret(`  ${pw}trimmed\n`);
+        expect(redact(`a ${pw}trimmed b`)).not.toContain(`${pw}trimmed`);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,13 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCli, runCli, waitForOutput } from './support/cli.ts';
+import { advisoryLocks, runningStatements } from './support/activity.ts';
 import { catalogSnapshot } from './support/catalog.ts';
+import { runCli, startCli, waitForOutput } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { migrationsDir, vectorIndexMigrations } from './support/migrations-dir.ts';
+import { heldIndexBuild, INDEX_MIGRATION } from './support/held-index-build.ts';
+import { migrationsDir } from './support/migrations-dir.ts';
 
 const SLEEPER = '20260101000000000_sleeper';
-const sleeper = (seconds: number) => `-- Up Migration\ncreate table sleeper_marker (id int);\nselect pg_sleep(${seconds});\n-- Down Migration\ndrop table sleeper_marker;\n`;
+const sleeper = (seconds: number) =>
+  `-- Up Migration\ncreate table sleeper_marker (id int);\nselect pg_sleep(${seconds});\n-- Down Migration\ndrop table sleeper_marker;\n`;
 
 let db: TestDatabase;
 let dir: string;
@@ -19,23 +22,28 @@ beforeEach(async () => {
 });
 afterEach(() => db.drop());
 
-const leftovers = async () => ({
-  locks: (await db.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`))[0]!.n,
-  sleeping: (await db.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`))[0]!.n,
-});
+const SLEEPING = '%pg_sleep(60)%';
+const leftovers = async () => ({ locks: await advisoryLocks(db), sleeping: await runningStatements(db, SLEEPING) });
+// the migration is inside pg_sleep, as the server itself reports
+const sleeping = () => expect.poll(() => runningStatements(db, SLEEPING), { timeout: 30_000, interval: 50 }).toBe(1);
 
-for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const) {
   it(`${signal} during a migration cancels it, rolls back, releases the lock and exits ${code}`, async () => {
     const before = await catalogSnapshot(db, { withLedger: true });
     const { child, done } = startCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     await waitForOutput(child, `applying ${SLEEPER}`);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let pg_sleep start
+    await sleeping();
     const sent = Date.now();
     child.kill(signal);
     const result = await done;
     expect(result.code).toBe(code);
     expect(Date.now() - sent).toBeLessThan(5000);
-    expect(result.stderr).toContain(`stopped by ${signal} during ${SLEEPER}, which was rolled back; the migration lock is released`);
+    expect(result.stderr).toContain(
+      `stopped by ${signal} during ${SLEEPER}, which was rolled back; the migration lock is released`,
+    );
     expect(await catalogSnapshot(db, { withLedger: true })).toEqual(before);
     expect(await leftovers()).toEqual({ locks: 0, sleeping: 0 });
   });
@@ -46,7 +54,7 @@ describe('SIGKILL', () => {
     const before = await catalogSnapshot(db, { withLedger: true });
     const { child, done } = startCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     await waitForOutput(child, `applying ${SLEEPER}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleeping();
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
 
@@ -63,23 +71,49 @@ describe('SIGKILL', () => {
 
 describe('SIGKILL during a concurrent index build', () => {
   it('leaves an invalid index that status reports with the way out, and the rerun rebuilds it', async () => {
-    const other = migrationsDir(vectorIndexMigrations(6000));
-    const env = { DATABASE_URL: db.url, MIGRATIONS_DIR: other, MIGRATE_PROGRESS_INTERVAL: '0.2' };
-    const { child, done } = startCli(['up'], env);
-    await waitForOutput(child, /still running 20260102000000000_vectors_hnsw: .*building index/);
-    child.kill('SIGKILL');
-    await done;
+    const other = await freshDatabase();
+    const build = await heldIndexBuild(other);
+    try {
+      const env = {
+        DATABASE_URL: other.url,
+        MIGRATIONS_DIR: build.dir,
+        MIGRATE_PROGRESS_INTERVAL: '0.2',
+        MIGRATE_DDL_LOCK_TIMEOUT: '0',
+      };
+      const { child, done } = startCli(['up'], env);
+      // the build has created its index and waits for the test's transaction
+      await waitForOutput(child, `still running ${INDEX_MIGRATION}: `);
+      child.kill('SIGKILL');
+      await done;
 
-    // the server notices the dead client and aborts the build, leaving the index INVALID
-    const invalid = async () => (await db.query<{ valid: boolean }>(`select indisvalid as valid from pg_index where indexrelid = to_regclass('vectors_hnsw')`))[0]?.valid;
-    await expect.poll(invalid, { timeout: 15_000, interval: 250 }).toBe(false);
-    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout);
-    expect(status.pending).toEqual(['20260102000000000_vectors_hnsw']);
-    expect(status.anomalies).toEqual(expect.arrayContaining([expect.stringMatching(/^index vectors_hnsw is invalid \(an interrupted CREATE INDEX CONCURRENTLY\): up reruns the migration/)]));
+      // the server notices the dead client and aborts the build while it still waits, leaving the index INVALID
+      const backends = () => runningStatements(other, '%CREATE INDEX CONCURRENTLY vectors_hnsw%');
+      await expect.poll(backends, { timeout: 15_000, interval: 100 }).toBe(0);
+      await build.release();
+      const valid = async () =>
+        (
+          await other.query<{ valid: boolean }>(
+            `select indisvalid as valid from pg_index where indexrelid = to_regclass('vectors_hnsw')`,
+          )
+        )[0]?.valid;
+      expect(await valid()).toBe(false);
+      const status = JSON.parse((await runCli(['status', '--json'], env)).stdout);
+      expect(status.pending).toEqual([INDEX_MIGRATION]);
+      expect(status.anomalies).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^index vectors_hnsw is invalid \(an interrupted CREATE INDEX CONCURRENTLY\): up reruns the migration/,
+          ),
+        ]),
+      );
 
-    const rerun = await runCli(['up'], { ...env, MIGRATE_LOCK_TIMEOUT: '10' });
-    expect(rerun.code).toBe(0);
-    expect(rerun.stderr).toContain('invalid index vectors_hnsw');
-    expect(await invalid()).toBe(true);
-  });
+      const rerun = await runCli(['up'], { ...env, MIGRATE_LOCK_TIMEOUT: '10' });
+      expect(rerun.code).toBe(0);
+      expect(rerun.stderr).toContain('invalid index vectors_hnsw');
+      expect(await valid()).toBe(true);
+    } finally {
+      await build.release();
+      await other.drop();
+    }
+  }, 120_000); // five processes in a row
 });

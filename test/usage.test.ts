@@ -35,6 +35,8 @@ describe('usage', () => {
 
   it('--version prints the version', async () => {
     const result = await runCli(['--version'], {});
+    expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^mnemolite-migrate \d+\.\d+\.\d+/);
+    expect(result.stderr).toBe('');
   });
 });

@@ -14,8 +14,17 @@ export function applyAcceptances(findings: readonly LintFinding[], source: strin
     if (!match) return;
     const [, rule = '', reason = ''] = match;
     const line = index + 1;
-    if (!isRuleId(rule)) invalid.push(finding('invalid-accept', file, line, rule ? `lint-accept names an unknown rule '${rule}'` : 'lint-accept names no rule'));
-    else if (reason.trim() === '') invalid.push(finding('invalid-accept', file, line, `lint-accept of ${rule} gives no reason`));
+    if (!isRuleId(rule))
+      invalid.push(
+        finding(
+          'invalid-accept',
+          file,
+          line,
+          rule ? `lint-accept names an unknown rule '${rule}'` : 'lint-accept names no rule',
+        ),
+      );
+    else if (reason.trim() === '')
+      invalid.push(finding('invalid-accept', file, line, `lint-accept of ${rule} gives no reason`));
     else if (!reasons.has(rule)) reasons.set(rule, reason.trim());
   });
   const accepted = findings.map((f) => (reasons.has(f.rule) ? { ...f, accepted: reasons.get(f.rule) } : f));

@@ -105,13 +105,15 @@ class StatementWalker {
   statement(node: Node, line: number): void {
     this.line = line;
     if ('CreateStmt' in node) this.create(node.CreateStmt.relation, node.CreateStmt.if_not_exists);
-    else if ('CreateTableAsStmt' in node) this.create(node.CreateTableAsStmt.into?.rel, node.CreateTableAsStmt.if_not_exists);
+    else if ('CreateTableAsStmt' in node)
+      this.create(node.CreateTableAsStmt.into?.rel, node.CreateTableAsStmt.if_not_exists);
     else if ('IndexStmt' in node) this.index(node.IndexStmt);
     else if ('AlterTableStmt' in node && node.AlterTableStmt.objtype === 'OBJECT_TABLE') {
       const { relation, cmds = [] } = node.AlterTableStmt;
       for (const cmd of cmds) if (relation && 'AlterTableCmd' in cmd) this.alter(relation, cmd.AlterTableCmd);
     } else if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_TABLE') {
-      for (const object of node.DropStmt.objects ?? []) if ('List' in object) this.dropTable(strings(object.List.items));
+      for (const object of node.DropStmt.objects ?? [])
+        if ('List' in object) this.dropTable(strings(object.List.items));
     } else if ('RenameStmt' in node) this.rename(node.RenameStmt);
   }
 
@@ -140,13 +142,24 @@ class StatementWalker {
     const column = cmd.name ?? '';
     switch (cmd.subtype) {
       case 'AT_AddColumn':
-        if (cmd.def && 'ColumnDef' in cmd.def) this.addColumn(table, name, cmd.def.ColumnDef.colname ?? '', constraints(cmd.def.ColumnDef.constraints), cmd.missing_ok === true);
+        if (cmd.def && 'ColumnDef' in cmd.def)
+          this.addColumn(
+            table,
+            name,
+            cmd.def.ColumnDef.colname ?? '',
+            constraints(cmd.def.ColumnDef.constraints),
+            cmd.missing_ok === true,
+          );
         return;
       case 'AT_AlterColumnType':
         if (existing) this.report('alter-column-type', `column ${column} of existing table ${name} changes type`);
         return;
       case 'AT_SetNotNull':
-        if (existing && !this.provenNotNull(table, column)) this.report('set-not-null-without-check', `column ${column} of existing table ${name} is set NOT NULL without a validated CHECK (${column} IS NOT NULL)`);
+        if (existing && !this.provenNotNull(table, column))
+          this.report(
+            'set-not-null-without-check',
+            `column ${column} of existing table ${name} is set NOT NULL without a validated CHECK (${column} IS NOT NULL)`,
+          );
         return;
       case 'AT_AddConstraint':
         if (cmd.def && 'Constraint' in cmd.def) this.addConstraint(table, name, existing, cmd.def.Constraint);
@@ -168,30 +181,54 @@ class StatementWalker {
     if (this.newTables.has(table)) return;
     const kinds = new Set(defined.map((c) => c.contype));
     const generated = kinds.has('CONSTR_GENERATED') || kinds.has('CONSTR_IDENTITY');
-    if (ifNotExists && generated) this.report('add-column-if-not-exists-generated', `column ${column} is added to existing table ${name} with IF NOT EXISTS and GENERATED: it does nothing if ${column} exists`);
-    if (kinds.has('CONSTR_NOTNULL') && !kinds.has('CONSTR_DEFAULT') && !generated) this.report('add-column-not-null-no-default', `column ${column} is added to existing table ${name} as NOT NULL without a DEFAULT`);
+    if (ifNotExists && generated)
+      this.report(
+        'add-column-if-not-exists-generated',
+        `column ${column} is added to existing table ${name} with IF NOT EXISTS and GENERATED: it does nothing if ${column} exists`,
+      );
+    if (kinds.has('CONSTR_NOTNULL') && !kinds.has('CONSTR_DEFAULT') && !generated)
+      this.report(
+        'add-column-not-null-no-default',
+        `column ${column} is added to existing table ${name} as NOT NULL without a DEFAULT`,
+      );
     for (const c of defined) {
-      if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') this.report('constraint-not-valid', `column ${column} is added to existing table ${name} with a ${kind(c)}, which cannot be NOT VALID there`);
+      if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK')
+        this.report(
+          'constraint-not-valid',
+          `column ${column} is added to existing table ${name} with a ${kind(c)}, which cannot be NOT VALID there`,
+        );
     }
   }
 
   private addConstraint(table: string, name: string, existing: boolean, c: Constraint): void {
     const key = `${table}/${c.conname ?? ''}`;
     if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') {
-      if (existing && !c.skip_validation) this.report('constraint-not-valid', `${kind(c)}${c.conname ? ` ${c.conname}` : ''} is added to existing table ${name} without NOT VALID`);
+      if (existing && !c.skip_validation)
+        this.report(
+          'constraint-not-valid',
+          `${kind(c)}${c.conname ? ` ${c.conname}` : ''} is added to existing table ${name} without NOT VALID`,
+        );
       if (existing && c.skip_validation && c.conname) this.notValidAdded.add(key);
       const column = notNullColumn(c.raw_expr);
       if (column && c.conname) this.checks.set(key, { table, column, validated: !c.skip_validation });
     } else if (c.contype === 'CONSTR_NOTNULL' && existing && !c.skip_validation) {
       // PostgreSQL 18's ADD CONSTRAINT … NOT NULL col scans like SET NOT NULL
       const [column = ''] = strings(c.keys);
-      if (!this.provenNotNull(table, column)) this.report('set-not-null-without-check', `column ${column} of existing table ${name} gets a NOT NULL constraint without a validated CHECK (${column} IS NOT NULL)`);
+      if (!this.provenNotNull(table, column))
+        this.report(
+          'set-not-null-without-check',
+          `column ${column} of existing table ${name} gets a NOT NULL constraint without a validated CHECK (${column} IS NOT NULL)`,
+        );
     }
   }
 
   private validate(table: string, name: string, constraint: string): void {
     const key = `${table}/${constraint}`;
-    if (this.context.transaction && this.notValidAdded.has(key)) this.report('constraint-not-valid', `constraint ${constraint} of ${name} is validated in the transaction that added it, so the add's lock is held during the scan`);
+    if (this.context.transaction && this.notValidAdded.has(key))
+      this.report(
+        'constraint-not-valid',
+        `constraint ${constraint} of ${name} is validated in the transaction that added it, so the add's lock is held during the scan`,
+      );
     const check = this.checks.get(key);
     if (check) this.checks.set(key, { ...check, validated: true });
   }
@@ -204,7 +241,8 @@ class StatementWalker {
     if (this.newTables.has(table) || this.newColumns.has(`${table}.${column}`)) return;
     const { undoing } = this.context;
     if (!undoing) this.report('drop-column', `column ${column} of existing table ${name} is dropped`);
-    else if (!undoing.tables.has(table) && !undoing.columns.has(`${table}.${column}`)) this.report('down-drops-not-created', `down drops column ${column} of ${name}, which its up did not create`);
+    else if (!undoing.tables.has(table) && !undoing.columns.has(`${table}.${column}`))
+      this.report('down-drops-not-created', `down drops column ${column} of ${name}, which its up did not create`);
   }
 
   private dropTable(parts: string[]): void {
@@ -215,7 +253,8 @@ class StatementWalker {
     if (wasNew) return;
     const name = parts.join('.');
     if (!this.context.undoing) this.report('drop-table', `existing table ${name} is dropped`);
-    else if (!this.context.undoing.tables.has(table)) this.report('down-drops-not-created', `down drops table ${name}, which its up did not create`);
+    else if (!this.context.undoing.tables.has(table))
+      this.report('down-drops-not-created', `down drops table ${name}, which its up did not create`);
   }
 
   private rename(stmt: RenameStmt): void {
@@ -228,7 +267,10 @@ class StatementWalker {
       if (this.tables.delete(table)) this.tables.add(renamed);
       if (this.newTables.delete(table)) this.newTables.add(renamed);
     } else if (stmt.renameType === 'OBJECT_COLUMN' && stmt.relationType === 'OBJECT_TABLE' && existing) {
-      this.report('rename-column', `column ${stmt.subname} of existing table ${shown(stmt.relation)} is renamed to ${stmt.newname}`);
+      this.report(
+        'rename-column',
+        `column ${stmt.subname} of existing table ${shown(stmt.relation)} is renamed to ${stmt.newname}`,
+      );
     }
   }
 }

@@ -5,7 +5,12 @@
 import { extname } from 'node:path';
 import type { SqlPiece } from './lint-sql.ts';
 
-export function locateSteps(source: string, path: string, direction: 'up' | 'down', steps: readonly string[]): SqlPiece[] {
+export function locateSteps(
+  source: string,
+  path: string,
+  direction: 'up' | 'down',
+  steps: readonly string[],
+): SqlPiece[] {
   // a TypeScript migration without down replays up in reverse
   const start = declaration(source, path, direction) ?? declaration(source, path, 'up') ?? 0;
   const declared = lineAt(source, start);
@@ -36,7 +41,10 @@ function declaration(source: string, path: string, direction: 'up' | 'down'): nu
   const pattern =
     extname(path).toLowerCase() === '.sql'
       ? new RegExp(`^\\s*--[\\s-]*${direction}\\s+migration`, 'im')
-      : new RegExp(`^[ \\t]*(?:export\\s+)?(?:(?:async\\s+)?function|const|let|var)\\s+${direction}\\b|\\bexports\\.${direction}\\b`, 'm');
+      : new RegExp(
+          `^[ \\t]*(?:export\\s+)?(?:(?:async\\s+)?function|const|let|var)\\s+${direction}\\b|\\bexports\\.${direction}\\b`,
+          'm',
+        );
   const match = pattern.exec(source);
   if (!match) return undefined;
   return match.index + match[0].length - match[0].trimStart().length;

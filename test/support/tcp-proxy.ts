@@ -8,7 +8,10 @@ export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   /** 'hang-up': accept each connection and close it at once, as a server that is still starting does */
   private mode: 'forward' | 'hang-up' = 'forward';
-  constructor(readonly port: number, private readonly target: { host: string; port: number }) {}
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
 
   /** A port nothing listens on yet (the proxy is "down" until start()). */
   static async freePort(): Promise<number> {
