@@ -40,6 +40,14 @@ export class UsageError extends MigrateError {
 export class ConfigError extends MigrateError {
   readonly exitCode = 3;
 }
+/** SQL the PostgreSQL parser rejects; `line` is 1-based in the parsed SQL. */
+export class SqlSyntaxError extends ConfigError {
+  readonly line: number;
+  constructor(message: string, line: number) {
+    super(message);
+    this.line = line;
+  }
+}
 /** A connection URL that cannot be used; its message never contains the URL. */
 export class InvalidUrl extends MigrateError {
   readonly exitCode = 3;

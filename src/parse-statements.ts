@@ -2,7 +2,7 @@
 // the lock-mode table and lint alike. The parser's offsets count UTF-8 bytes,
 // so they are applied to the bytes, never to the JavaScript string.
 import type { Node, RangeVar, RawStmt, SqlError } from 'libpg-query';
-import { ConfigError } from './errors.ts';
+import { SqlSyntaxError } from './errors.ts';
 
 export interface Statement {
   node: Node;
@@ -10,15 +10,6 @@ export interface Statement {
   text: string;
   /** 1-based line of `text` in the parsed SQL */
   line: number;
-}
-
-/** SQL the PostgreSQL parser rejects; `line` is 1-based in the parsed SQL. */
-export class SqlSyntaxError extends ConfigError {
-  readonly line: number;
-  constructor(message: string, line: number) {
-    super(message);
-    this.line = line;
-  }
 }
 
 // whitespace, `-- …` lines and `/* … */` blocks (not nested: migrations do not nest them)

@@ -4,7 +4,8 @@
 import { compare } from '../drift.ts';
 import { locksOf, type TableLock } from '../lock-modes.ts';
 import { renderMigrationSql } from '../migration-sql.ts';
-import { parseStatements, SqlSyntaxError } from '../parse-statements.ts';
+import { SqlSyntaxError } from '../errors.ts';
+import { parseStatements } from '../parse-statements.ts';
 import type { Session } from '../session.ts';
 import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 

@@ -3,7 +3,8 @@
 // (those are new and empty, so nothing on them is dangerous), and reports the
 // dangerous operations on every other table.
 import type { AlterTableCmd, Constraint, IndexStmt, Node, RangeVar, RenameStmt } from 'libpg-query';
-import { parseStatements, SqlSyntaxError, strings, tableName } from '../parse-statements.ts';
+import { SqlSyntaxError } from '../errors.ts';
+import { parseStatements, strings, tableName } from '../parse-statements.ts';
 import { finding, type LintFinding, type RuleId } from './rules.ts';
 
 /** What the linter knows about the schema between statements. */
