@@ -18,5 +18,6 @@ export async function readReplaces(file: MigrationFile): Promise<Replaces | unde
 
 /** Whether a migration says it cannot be reverted (`export const down = false`). */
 export async function isIrreversible(file: MigrationFile): Promise<boolean> {
+  if (isSql(file.path)) return false; // SQL files cannot declare anything
   return (await loadMigration(file.path)).down === false;
 }

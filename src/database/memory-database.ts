@@ -56,6 +56,10 @@ export class MemoryServer {
     this.tables.set(qualified(name), new Map(Object.entries(columns)));
   }
 
+  dropTable(name: string): void {
+    this.tables.delete(qualified(name));
+  }
+
   createIndex(table: string, name: string, column: string, options: { valid?: boolean } = {}): void {
     const schema = qualified(table).split('.')[0]!;
     this.indexes.set(`${schema}.${name}`, { table: qualified(table), column, valid: options.valid ?? true });

@@ -3,12 +3,13 @@
 // node-pg-migrate does, plus whatever effect a test gives them.
 import { createHash } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.ts';
-import type { MemoryDatabase, MemoryServer } from '../../src/database/memory-database.ts';
+import { type MemoryDatabase, MemoryServer } from '../../src/database/memory-database.ts';
 import { MigrationFailed } from '../../src/errors.ts';
 import { createLogger } from '../../src/log.ts';
 import type { MigrationFile } from '../../src/migration-files.ts';
 import { createSession, type Session } from '../../src/session.ts';
 import { SignalWatch } from '../../src/signals.ts';
+import { temporaryDir } from './temporary.ts';
 
 /** Migration files that exist only by name and content (SQL files, so nothing is loaded from disk). */
 export function files(...names: string[]): MigrationFile[] {
@@ -60,37 +61,13 @@ export function memorySession(
   return Object.assign(session, { database, logs });
 }
 
-/** The schema the shipped baseline declares, as MnemoLite's init scripts left it. */
-export function legacySchema(server: MemoryServer, options: { embedding?: string } = {}): void {
-  server.createExtension('vector');
-  server.createExtension('pgcrypto');
-  server.createTable('events', {
-    id: 'uuid',
-    timestamp: 'timestamp with time zone',
-    content: 'jsonb',
-    embedding: options.embedding ?? 'vector(768)',
-    metadata: 'jsonb',
-  });
-  server.createTable('nodes', { node_id: 'uuid', node_type: 'text', label: 'text', properties: 'jsonb', created_at: 'timestamp with time zone' });
-  server.createTable('edges', {
-    edge_id: 'uuid',
-    source_node_id: 'uuid',
-    target_node_id: 'uuid',
-    relation_type: 'text',
-    properties: 'jsonb',
-    created_at: 'timestamp with time zone',
-  });
-  for (const [table, index, column] of [
-    ['events', 'events_pkey', 'id'],
-    ['events', 'events_timestamp_idx', 'timestamp'],
-    ['events', 'events_metadata_gin_idx', 'metadata'],
-    ['nodes', 'nodes_pkey', 'node_id'],
-    ['nodes', 'nodes_type_idx', 'node_type'],
-    ['edges', 'edges_pkey', 'edge_id'],
-    ['edges', 'edges_source_idx', 'source_node_id'],
-    ['edges', 'edges_target_idx', 'target_node_id'],
-    ['edges', 'edges_relation_type_idx', 'relation_type'],
-  ] as const) {
-    server.createIndex(table, index, column);
-  }
+/**
+ * A migrations directory holding only `expected/`: the catalog each of `migrationFiles` leaves when
+ * `effects` run in memory, written by the real `snapshot` command, so adoption and verify can compare.
+ */
+export async function expectedCatalogs(migrationFiles: MigrationFile[], effects: Effects): Promise<string> {
+  const dir = temporaryDir('mm-expected-');
+  const { command } = await import('../../src/commands/snapshot.ts');
+  await command.run(memorySession(new MemoryServer(), migrationFiles, { config: { migrationsDir: dir }, effects }), { check: false });
+  return dir;
 }
