@@ -8,7 +8,7 @@ import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { migrationsDir } from './support/migrations-dir.ts';
 
-const BROKEN = '20260101000000000_broken';
+const BROKEN = '20270101000000000_broken';
 
 let db: TestDatabase;
 let dir: string;

@@ -17,7 +17,7 @@ it('a DDL lock not granted in time: bounded retries, the blocker named, exit 1, 
   const dir = migrationsDir({});
   expect((await runCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
   writeFileSync(
-    join(dir, '20260101000000000_events_note.sql'),
+    join(dir, '20270101000000000_events_note.sql'),
     '-- Up Migration\nalter table events add column note text;\n-- Down Migration\nalter table events drop column note;\n',
   );
 
@@ -50,7 +50,7 @@ it('MIGRATE_STATEMENT_TIMEOUT bounds a statement: exit 1, rolled back, named', a
   const other = await freshDatabase();
   try {
     const dir = migrationsDir({
-      '20260201000000000_too_slow.sql': '-- Up Migration\ncreate table too_slow (id int);\nselect pg_sleep(10);\n',
+      '20270201000000000_too_slow.sql': '-- Up Migration\ncreate table too_slow (id int);\nselect pg_sleep(10);\n',
     });
     const result = await runCli(['up'], {
       DATABASE_URL: other.url,
@@ -59,12 +59,12 @@ it('MIGRATE_STATEMENT_TIMEOUT bounds a statement: exit 1, rolled back, named', a
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      'migration 20260201000000000_too_slow exceeded MIGRATE_STATEMENT_TIMEOUT (1 s); rolled back',
+      'migration 20270201000000000_too_slow exceeded MIGRATE_STATEMENT_TIMEOUT (1 s); rolled back',
     );
     expect(result.stderr).toContain(`applied ${HEAD}`);
     // rolled back: the table its first statement created is gone, and it is not recorded
     expect(await other.query(`select to_regclass('too_slow') as t`)).toEqual([{ t: null }]);
-    expect(await other.query(`select name from pgmigrations where name = '20260201000000000_too_slow'`)).toEqual([]);
+    expect(await other.query(`select name from pgmigrations where name = '20270201000000000_too_slow'`)).toEqual([]);
   } finally {
     await other.drop();
   }

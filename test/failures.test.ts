@@ -23,17 +23,17 @@ describe('a failing migration', () => {
     const ledgerBefore = await ledger();
 
     writeFileSync(
-      join(dir, '20260101000000000_good.sql'),
+      join(dir, '20270101000000000_good.sql'),
       '-- Up Migration\ncreate table good_one (id int);\n-- Down Migration\ndrop table good_one;\n',
     );
     writeFileSync(
-      join(dir, '20260102000000000_broken.sql'),
+      join(dir, '20270102000000000_broken.sql'),
       "-- Up Migration\ncreate table half_done (id int);\ndelete from events;\ninsert into no_such_table values (1);\n",
     );
     const result = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('migration 20260102000000000_broken failed and was rolled back');
-    expect(result.stderr).toContain(`file: ${join(dir, '20260102000000000_broken.sql')}`);
+    expect(result.stderr).toContain('migration 20270102000000000_broken failed and was rolled back');
+    expect(result.stderr).toContain(`file: ${join(dir, '20270102000000000_broken.sql')}`);
     expect(result.stderr).toContain('insert into no_such_table values (1);');
     expect(result.stderr).toContain('postgres: relation "no_such_table" does not exist (SQLSTATE 42P01)');
 
@@ -42,37 +42,37 @@ describe('a failing migration', () => {
     expect(after).toContain('column good_one.id');
     expect(after).not.toContain('half_done');
     expect(after.replace(/\ncolumn good_one\.id[^\n]*/, '')).toEqual(schemaBefore);
-    expect(await ledger()).toEqual([...ledgerBefore, { name: '20260101000000000_good', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(await ledger()).toEqual([...ledgerBefore, { name: '20270101000000000_good', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(await db.query('select content from events')).toEqual([{ content: { kept: true } }]);
     expect((await db.query('select count(*)::int as n from pg_locks where locktype = $1 and database = (select oid from pg_database where datname = current_database())', ['advisory']))[0]).toEqual({ n: 0 });
   });
 
   it('that does not load stops everything before anything is applied (exit 3)', async () => {
-    const dir = migrationsDir({ '20260101000000000_bad.ts': 'export function up(pgm) { pgm.sql("select 1") ' });
+    const dir = migrationsDir({ '20270101000000000_bad.ts': 'export function up(pgm) { pgm.sql("select 1") ' });
     const result = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('migration 20260101000000000_bad does not load');
+    expect(result.stderr).toContain('migration 20270101000000000_bad does not load');
     expect(await db.query(`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename <> 'pgmigrations'`)).toEqual([{ n: 0 }]);
   });
 });
 
 describe('checksums', () => {
   it('an edited applied migration is exit 6 naming the file, until `repair` accepts it', async () => {
-    const dir = migrationsDir({ '20260101000000000_note.sql': '-- Up Migration\ncreate table note (id int);\n-- Down Migration\ndrop table note;\n' });
+    const dir = migrationsDir({ '20270101000000000_note.sql': '-- Up Migration\ncreate table note (id int);\n-- Down Migration\ndrop table note;\n' });
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
-    writeFileSync(join(dir, '20260101000000000_note.sql'), '-- Up Migration\ncreate table note (id bigint);\n-- Down Migration\ndrop table note;\n');
+    writeFileSync(join(dir, '20270101000000000_note.sql'), '-- Up Migration\ncreate table note (id bigint);\n-- Down Migration\ndrop table note;\n');
 
     for (const command of ['up', 'verify']) {
       const result = await runInProcess([command], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
       expect(result.code, command).toBe(6);
-      expect(result.stderr).toContain(`20260101000000000_note: applied, but ${join(dir, '20260101000000000_note.sql')} has changed since`);
+      expect(result.stderr).toContain(`20270101000000000_note: applied, but ${join(dir, '20270101000000000_note.sql')} has changed since`);
     }
     const status = JSON.parse((await runInProcess(['status', '--json'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).stdout);
-    expect(status.applied.at(-1)).toMatchObject({ name: '20260101000000000_note', checksum: 'changed' });
+    expect(status.applied.at(-1)).toMatchObject({ name: '20270101000000000_note', checksum: 'changed' });
 
-    const repair = await runInProcess(['repair', '20260101000000000_note'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
+    const repair = await runInProcess(['repair', '20270101000000000_note'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(repair.code).toBe(0);
-    expect(repair.stdout).toContain('accepted: 20260101000000000_note');
+    expect(repair.stdout).toContain('accepted: 20270101000000000_note');
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
   });
 
@@ -87,26 +87,26 @@ describe('checksums', () => {
   });
 
   it('an applied migration missing from disk means the database is ahead: up and verify exit 6, down explains', async () => {
-    const dir = migrationsDir({ '20260101000000000_newer.sql': '-- Up Migration\ncreate table newer (id int);\n-- Down Migration\ndrop table newer;\n' });
+    const dir = migrationsDir({ '20270101000000000_newer.sql': '-- Up Migration\ncreate table newer (id int);\n-- Down Migration\ndrop table newer;\n' });
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
-    rmSync(join(dir, '20260101000000000_newer.sql')); // an older image
+    rmSync(join(dir, '20270101000000000_newer.sql')); // an older image
     const up = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(up.code).toBe(6);
     expect(up.stderr).toContain('the database is ahead of these migrations');
-    expect(up.stderr).toContain('20260101000000000_newer: applied on');
+    expect(up.stderr).toContain('20270101000000000_newer: applied on');
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(6);
     const down = await runInProcess(['down', '--count', '1', '--yes'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(down.code).toBe(6);
-    expect(down.stderr).toContain('20260101000000000_newer was applied by a newer image; run down with that image');
+    expect(down.stderr).toContain('20270101000000000_newer was applied by a newer image; run down with that image');
   });
 
   it('a new migration that sorts before applied ones is refused unless --allow-out-of-order', async () => {
-    const dir = migrationsDir({ '20260201000000000_later.sql': '-- Up Migration\ncreate table later (id int);\n' });
+    const dir = migrationsDir({ '20270201000000000_later.sql': '-- Up Migration\ncreate table later (id int);\n' });
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
-    writeFileSync(join(dir, '20260101000000000_from_other_branch.sql'), '-- Up Migration\ncreate table other_branch (id int);\n');
+    writeFileSync(join(dir, '20270101000000000_from_other_branch.sql'), '-- Up Migration\ncreate table other_branch (id int);\n');
     const refused = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(refused.code).toBe(6);
-    expect(refused.stderr).toContain('20260101000000000_from_other_branch is not applied, but a later migration is');
+    expect(refused.stderr).toContain('20270101000000000_from_other_branch is not applied, but a later migration is');
     const allowed = await runInProcess(['up', '--allow-out-of-order'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(allowed.code).toBe(0);
     expect(await db.query(`select to_regclass('other_branch')::text as t`)).toEqual([{ t: 'other_branch' }]);
@@ -169,7 +169,7 @@ describe('a concurrent index build cut half-way', () => {
 
   it('a non-transactional migration that fails says what stays applied and names the invalid index', async () => {
     const dir = migrationsDir({
-      '20260101000000000_unique_file.ts': `export function up(pgm) {
+      '20270101000000000_unique_file.ts': `export function up(pgm) {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS code_chunks_file_unique');
   pgm.sql('CREATE UNIQUE INDEX CONCURRENTLY code_chunks_file_unique ON code_chunks (file_path)');
@@ -181,7 +181,7 @@ export function down(pgm) { pgm.noTransaction(); pgm.sql('DROP INDEX CONCURRENTL
     await db.query(`insert into code_chunks (file_path, language, chunk_type, source_code) values ('same.py', 'py', 'f', 'a'), ('same.py', 'py', 'f', 'b')`);
     const failed = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('migration 20260101000000000_unique_file failed');
+    expect(failed.stderr).toContain('migration 20270101000000000_unique_file failed');
     expect(failed.stderr).not.toContain('rolled back');
     expect(failed.stderr).toContain('this migration runs outside a transaction');
     expect(failed.stderr).toContain('invalid indexes left behind: code_chunks_file_unique');

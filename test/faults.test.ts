@@ -49,15 +49,15 @@ describe('a database that is down', () => {
     const port = await TcpProxy.freePort();
     const proxy = new TcpProxy(port, targetOf(db.url));
     await proxy.start();
-    const dir = migrationsDir({ '20260101000000000_slow.sql': '-- Up Migration\ncreate table restarted_marker (id int);\nselect pg_sleep(3);\n' });
+    const dir = migrationsDir({ '20270101000000000_slow.sql': '-- Up Migration\ncreate table restarted_marker (id int);\nselect pg_sleep(3);\n' });
     try {
       const { child, done } = startCli(['up'], { DATABASE_URL: proxyUrl(db.url, port), MIGRATIONS_DIR: dir });
-      await waitForOutput(child, 'applying 20260101000000000_slow');
+      await waitForOutput(child, 'applying 20270101000000000_slow');
       await proxy.stop(); // the database "restarts"
       const result = await done;
       expect(result.code).toBe(4);
       expect(result.stderr).toContain(`lost the connection to`);
-      expect(result.stderr).toContain('during 20260101000000000_slow');
+      expect(result.stderr).toContain('during 20270101000000000_slow');
       await expect.poll(async () => db.query(`select to_regclass('restarted_marker') as t`), { timeout: 10_000 }).toEqual([{ t: null }]);
 
       await proxy.start();

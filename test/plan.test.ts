@@ -89,7 +89,7 @@ describe("plan of SQL written in French, like MnemoLite's own", () => {
 
   it('prints every statement whole and names the tables it locks', async () => {
     const other = await freshDatabase();
-    const dir = migrationsDir({ '20260101000000000_mémoire.sql': sql }, { shipped: false });
+    const dir = migrationsDir({ '20270101000000000_mémoire.sql': sql }, { shipped: false });
     const result = await runCli(['plan', '--json'], { DATABASE_URL: other.url, MIGRATIONS_DIR: dir });
     await other.drop();
     expect(result.stderr).toBe('');

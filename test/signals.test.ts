@@ -8,7 +8,7 @@ import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { heldIndexBuild, INDEX_MIGRATION } from './support/held-index-build.ts';
 import { migrationsDir } from './support/migrations-dir.ts';
 
-const SLEEPER = '20260101000000000_sleeper';
+const SLEEPER = '20270101000000000_sleeper';
 const sleeper = (seconds: number) =>
   `-- Up Migration\ncreate table sleeper_marker (id int);\nselect pg_sleep(${seconds});\n-- Down Migration\ndrop table sleeper_marker;\n`;
 

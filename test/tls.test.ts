@@ -12,7 +12,7 @@ import { TcpProxy } from './support/tcp-proxy.ts';
 let server: StartedPostgreSqlContainer;
 let certificates: Certificates;
 const dir = migrationsDir(
-  { '20260101000000000_notes.sql': '-- Up Migration\ncreate table notes (id int);\n' },
+  { '20270101000000000_notes.sql': '-- Up Migration\ncreate table notes (id int);\n' },
   { shipped: false },
 );
 
@@ -55,7 +55,7 @@ it('sslmode=require: a server that hangs up while starting is waited for, then m
     const result = await done;
     expect(result.stderr).not.toContain('TLS');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('applied 20260101000000000_notes');
+    expect(result.stderr).toContain('applied 20270101000000000_notes');
   } finally {
     await starting.stop();
   }
@@ -70,7 +70,7 @@ it('sslmode=verify-full with the CA that signed the server certificate: connects
     });
     expect(result.stderr).not.toContain('TLS');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('applied 20260101000000000_notes');
+    expect(result.stderr).toContain('applied 20270101000000000_notes');
   } finally {
     await direct.stop();
   }

@@ -9,7 +9,7 @@ import { runCli } from './cli.ts';
 import type { TestDatabase } from './database.ts';
 import { migrationsDir } from './migrations-dir.ts';
 
-export const INDEX_MIGRATION = '20260102000000000_vectors_hnsw';
+export const INDEX_MIGRATION = '20270102000000000_vectors_hnsw';
 
 export interface HeldIndexBuild {
   /** a migrations directory: the table's migration, applied, and the index migration, pending */
@@ -21,7 +21,7 @@ export interface HeldIndexBuild {
 export async function heldIndexBuild(db: TestDatabase): Promise<HeldIndexBuild> {
   const dir = migrationsDir(
     {
-      '20260101000000000_vectors.sql':
+      '20270101000000000_vectors.sql':
         '-- Up Migration\ncreate extension if not exists vector;\ncreate table vectors (id int, v vector(768));\n' +
         'insert into vectors select i, array_fill(i::real, array[768])::vector from generate_series(1, 100) i;\n',
     },
