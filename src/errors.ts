@@ -20,8 +20,12 @@ export class MigrationFailed extends MigrateError {
 /** A DDL lock was not granted within MIGRATE_DDL_LOCK_TIMEOUT: apply.ts may retry; otherwise `failure` is reported. */
 export class LockNotGranted extends MigrateError {
   readonly exitCode = 1;
-  constructor(readonly migration: string, readonly failure: MigrationFailed) {
+  readonly migration: string;
+  readonly failure: MigrationFailed;
+  constructor(migration: string, failure: MigrationFailed) {
     super(failure.message, failure.details);
+    this.migration = migration;
+    this.failure = failure;
   }
 }
 /** `lint` found dangerous operations not accepted in their file. */
@@ -84,9 +88,11 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 /** SIGINT / SIGTERM arrived; the running migration was cancelled and rolled back (130 / 143). */
 export class Interrupted extends MigrateError {
   readonly exitCode: 130 | 143;
+  readonly signal: StopSignal;
   /** The one place the "stopped by SIGTERM while …; …" message is built. */
-  constructor(readonly signal: StopSignal, during: string | undefined, outcome?: string) {
+  constructor(signal: StopSignal, during: string | undefined, outcome?: string) {
     super(`stopped by ${signal}${during ? ` ${during}` : ''}${outcome ? `; ${outcome}` : ''}`);
+    this.signal = signal;
     this.exitCode = signal === 'SIGINT' ? 130 : 143;
   }
 }
