@@ -192,10 +192,6 @@ export class MemoryDatabase implements Database {
       .sort(byC);
   }
 
-  async userTables(): Promise<string[]> {
-    return [...this.server.snapshot().tables.keys()].sort(byC);
-  }
-
   async alembicRevisions(): Promise<string[] | undefined> {
     return this.server.snapshot().alembic?.toSorted(byC);
   }

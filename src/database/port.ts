@@ -95,8 +95,6 @@ export interface Database {
   // catalog reads
   vectorColumns(): Promise<VectorColumn[]>;
   invalidIndexes(): Promise<string[]>;
-  /** Tables and views the user made: not the catalogs, not extension members, not our ledger. */
-  userTables(): Promise<string[]>;
   /** The rows of public.alembic_version, or undefined when there is no such table. */
   alembicRevisions(): Promise<string[] | undefined>;
   /** The live schema, one line per object, sorted in C collation (see catalog-listing.ts). */

@@ -176,19 +176,6 @@ export class PostgresDatabase implements Database {
     return rows.map((row) => row.name);
   }
 
-  async userTables(): Promise<string[]> {
-    const { rows } = await this.client.query<{ name: string }>(
-      `select format('%I.%I', n.nspname, c.relname) as name
-         from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
-          and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-          and not (n.nspname = $1::text and c.relname::text in ($2::text, $2::text || '_checksums'))
-        order by 1`,
-      [this.options.schema, this.options.table],
-    );
-    return rows.map((row) => row.name);
-  }
-
   async alembicRevisions(): Promise<string[] | undefined> {
     const { rows } = await this.client.query<{ present: boolean }>(`select to_regclass('public.alembic_version') is not null as present`);
     if (!rows[0]!.present) return undefined;

@@ -14,7 +14,7 @@ const LEDGER = 'public.pgmigrations';
 /** Counts the port calls a command makes. */
 function counting(database: Database): Map<string, number> {
   const calls = new Map<string, number>();
-  for (const method of ['readLedger', 'tryLock', 'stamp', 'recordChecksums', 'userTables', 'vectorColumns', 'invalidIndexes'] as const) {
+  for (const method of ['readLedger', 'tryLock', 'stamp', 'recordChecksums', 'vectorColumns', 'invalidIndexes'] as const) {
     const original = database[method].bind(database) as (...args: unknown[]) => unknown;
     (database as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       calls.set(method, (calls.get(method) ?? 0) + 1);

@@ -139,14 +139,6 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
     });
 
     describe('catalog reads', () => {
-      it('userTables: what the user made, never our ledger', async () => {
-        expect(await db.userTables()).toEqual([]);
-        await db.stamp([A]);
-        expect(await db.userTables()).toEqual([]);
-        await harness.arrange.createTable('events', { id: 'uuid' });
-        expect(await db.userTables()).toEqual(['public.events']);
-      });
-
       it('alembicRevisions: undefined without the table, else its rows', async () => {
         expect(await db.alembicRevisions()).toBeUndefined();
         await harness.arrange.setAlembicRevisions(['9dde1f9db172']);
