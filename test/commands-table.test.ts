@@ -5,7 +5,7 @@ import { COMMANDS, type CommandName } from '../src/commands/index.ts';
 import * as errors from '../src/errors.ts';
 import { exitCodeOf } from '../src/errors.ts';
 
-const RETURNING_DATA: CommandName[] = ['up', 'down', 'status', 'history', 'current', 'verify', 'plan', 'lint'];
+const RETURNING_DATA: CommandName[] = ['up', 'down', 'status', 'history', 'current', 'verify', 'plan', 'lint', 'snapshot'];
 
 describe('the command table', () => {
   it('every command that returns data takes --json', () => {
@@ -62,7 +62,12 @@ describe('errors carry their exit code', () => {
     [new errors.UsageError('m'), 2],
     [new errors.ConfigError('m'), 3],
     [new errors.InvalidUrl('m'), 3],
+    [new errors.SqlSyntaxError('m', 1), 3],
     [new errors.DatabaseUnavailable('m'), 4],
+    [new errors.DatabaseMissing('m'), 4],
+    // several databases: the exit code is the worst of theirs
+    [new errors.DatabasesFailed([{ database: 'a', exitCode: 4 }, { database: 'b', exitCode: 6 }, { database: 'c', exitCode: 1 }], 4), 6],
+    [new errors.DatabasesFailed([{ database: 'a', exitCode: 5 }], 2), 5],
     [new errors.LockTimeout('m'), 5],
     [new errors.SchemaMismatch('m'), 6],
     [new errors.PendingMigrations('m'), 7],

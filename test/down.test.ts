@@ -4,7 +4,9 @@ import { CLI, cliEnv, runCli } from './support/cli.ts';
 import { runInProcess } from './support/in-process.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { BASELINE, HEAD } from './support/migrations-dir.ts';
+import { BASELINE, HEAD, MIGRATIONS } from './support/migrations-dir.ts';
+
+const BEFORE_HEAD = MIGRATIONS.at(-2)!;
 
 let db: TestDatabase;
 let env: Record<string, string>;
@@ -21,7 +23,7 @@ describe('down', () => {
 
     const down = await runInProcess(['down', '--to', BASELINE, '--yes'], env);
     expect(down.code).toBe(0);
-    expect(down.stderr).toContain(`reverted 3 migrations; database is at ${BASELINE}`);
+    expect(down.stderr).toContain(`reverted ${MIGRATIONS.length - 1} migrations; database is at ${BASELINE}`);
     const atBaseline = await catalogSnapshot(db);
     expect(atBaseline).not.toContain('code_chunks');
     expect(atBaseline).toContain('column events.embedding vector(768)');
@@ -29,14 +31,14 @@ describe('down', () => {
 
     const verify = await runInProcess(['verify'], env);
     expect(verify.code).toBe(7);
-    expect(verify.stderr).toContain('3 migrations are not applied');
+    expect(verify.stderr).toContain(`${MIGRATIONS.length - 1} migrations are not applied`);
 
     expect((await runInProcess(['up'], env)).code).toBe(0);
     expect(await catalogSnapshot(db)).toEqual(atHead);
   });
 
   it('never goes below the baseline', async () => {
-    const result = await runInProcess(['down', '--count', '4', '--yes'], env);
+    const result = await runInProcess(['down', '--count', String(MIGRATIONS.length), '--yes'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`down never goes below the baseline ${BASELINE}`);
     expect((await runInProcess(['current'], env)).stdout.trim()).toBe(HEAD);
@@ -45,8 +47,9 @@ describe('down', () => {
   it('reverts by count', async () => {
     const result = await runInProcess(['down', '--count', '1', '--yes'], env);
     expect(result.code).toBe(0);
-    expect((await runInProcess(['current'], env)).stdout.trim()).toBe('20251002000001000_code-chunks-embedding-text-hnsw');
-    expect(await db.query(`select to_regclass('idx_code_embedding_code') as i`)).toEqual([{ i: null }]);
+    expect((await runInProcess(['current'], env)).stdout.trim()).toBe(BEFORE_HEAD);
+    // the head creates the monitoring views; reverting it drops them
+    expect(await db.query(`select to_regclass('partitioning_readiness') as v`)).toEqual([{ v: null }]);
     expect((await runInProcess(['up'], env)).code).toBe(0);
   });
 
@@ -96,7 +99,7 @@ describe('down from a terminal', () => {
 
     const confirmed = await inTerminal('down --count 1', 'y');
     expect(confirmed.code).toBe(0);
-    expect((await runCli(['current'], env)).stdout.trim()).toBe('20251002000001000_code-chunks-embedding-text-hnsw');
+    expect((await runCli(['current'], env)).stdout.trim()).toBe(BEFORE_HEAD);
     expect((await runCli(['up'], env)).code).toBe(0);
   });
 });

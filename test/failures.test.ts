@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runInProcess } from './support/in-process.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { HEAD, migrationsDir } from './support/migrations-dir.ts';
+import { HEAD, MIGRATIONS, migrationsDir } from './support/migrations-dir.ts';
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -82,8 +82,8 @@ describe('checksums', () => {
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url })).code).toBe(0);
     const result = await runInProcess(['up'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('recorded checksums of 4 migrations applied before checksums were kept');
-    expect((await db.query('select count(*)::int as n from pgmigrations_checksums'))[0]).toEqual({ n: 4 });
+    expect(result.stderr).toContain(`recorded checksums of ${MIGRATIONS.length} migrations applied before checksums were kept`);
+    expect((await db.query('select count(*)::int as n from pgmigrations_checksums'))[0]).toEqual({ n: MIGRATIONS.length });
   });
 
   it('an applied migration missing from disk means the database is ahead: up and verify exit 6, down explains', async () => {
@@ -136,9 +136,17 @@ describe('vector dimensions', () => {
   it('up refuses (exit 6) when the columns do not have EMBEDDING_DIMENSION', async () => {
     const result = await runInProcess(['up'], { DATABASE_URL: db.url, EMBEDDING_DIMENSION: '384', CODE_EMBEDDING_DIMENSION: '384' });
     expect(result.code).toBe(6);
-    expect(result.stderr).toContain('3 vector columns do not have EMBEDDING_DIMENSION = 384');
+    // every vector and halfvec column the chain made, counted from the catalog itself
+    const columns = await db.query<{ name: string }>(
+      `select format('%s.%s', a.attrelid::regclass, a.attname) as name from pg_attribute a join pg_class c on c.oid = a.attrelid
+        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' and not a.attisdropped
+          and a.atttypid in ('vector'::regtype, 'halfvec'::regtype) order by 1`,
+    );
+    expect(columns.length).toBeGreaterThan(3);
+    expect(result.stderr).toContain(`${columns.length} vector columns do not have EMBEDDING_DIMENSION = 384`);
+    for (const { name } of columns) expect(result.stderr).toContain(`public.${name.replace(/^public\./, '')} has 768 dimensions`);
     expect(result.stderr).toContain('public.events.embedding has 768 dimensions');
-    expect(result.stderr).toContain('public.code_chunks.embedding_code has 768 dimensions');
+    expect(result.stderr).toContain('public.memories.embedding_half has 768 dimensions');
     // the same check runs on the no-op path and in verify
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, EMBEDDING_DIMENSION: '384', CODE_EMBEDDING_DIMENSION: '384' })).code).toBe(6);
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url, EMBEDDING_DIMENSION: '384', CODE_EMBEDDING_DIMENSION: '384' })).code).toBe(6);

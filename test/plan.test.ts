@@ -35,7 +35,7 @@ describe('plan', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${MIGRATIONS.length} pending migrations on`);
     expect(result.stdout).toContain(`== ${BASELINE} (in one transaction)`);
-    expect(result.stdout).toContain('CREATE EXTENSION IF NOT EXISTS vector;');
+    expect(result.stdout).toContain('CREATE EXTENSION IF NOT EXISTS vector SCHEMA public;');
     expect(result.stdout).toContain('== 20251002000001000_code-chunks-embedding-text-hnsw (NOT in a transaction');
     expect(result.stdout).toMatch(
       /CREATE INDEX CONCURRENTLY idx_code_embedding_text ON code_chunks USING hnsw[^\n]*\n {2}-- locks public\.code_chunks in SHARE UPDATE EXCLUSIVE mode\n/,

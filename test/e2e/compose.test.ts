@@ -1,10 +1,11 @@
 // `docker compose up` as users run it, with the image built from Dockerfile.migrate
 // and the database image of DB_IMAGE (official pgvector/pgvector:pg18 by default).
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BASELINE, buildImage, ComposeProject, HEAD, MIGRATIONS, mountableMigrations, NODE_IMAGE, overrideFile, removeTemporaryFiles, sh,
+  BASELINE, buildImage, ComposeProject, HEAD, MIGRATIONS, mountableFiles, mountableMigrations, NODE_IMAGE, overrideFile,
+  removeTemporaryFiles, sh,
 } from '../support/docker.ts';
+import { stateSql, withoutPartman } from '../support/mnemolite-fixtures.ts';
 
 const E2E = { timeout: 300_000 };
 const projects: ComposeProject[] = [];
@@ -44,20 +45,34 @@ describe('docker compose up', () => {
     expect(await stack.psql('select count(*) from pgmigrations')).toBe(String(MIGRATIONS.length));
   });
 
-  it('adopts a database created by init scripts (as MnemoLite did) by a verified stamp, keeping rows', E2E, async () => {
-    const legacy = fileURLToPath(new URL('../fixtures/legacy-init', import.meta.url));
-    const stack = project([overrideFile(`services:\n  db:\n    volumes:\n      - ${legacy}:/docker-entrypoint-initdb.d:ro\n`)]);
+  it('adopts a real MnemoLite database created by its init scripts, by its whole catalog, keeping rows', E2E, async () => {
+    // MnemoLite's db/init result (test/fixtures/mnemolite/init.sql), restored by the db image's own entrypoint;
+    // DB_IMAGE may lack pg_partman, which nothing in MnemoLite uses
+    const sql = withoutPartman(stateSql('init'));
+    const rows = (table: string) => String(sql.match(new RegExp(`^INSERT INTO public\\.${table} `, 'gm'))?.length ?? 0);
+    const init = mountableFiles({ '01-mnemolite-init.sql': sql });
+    const stack = project([overrideFile(`services:\n  db:\n    volumes:\n      - ${init}:/docker-entrypoint-initdb.d:ro\n`)]);
     const up = await stack.run('up', '-d');
     expect(up.code, up.stderr).toBe(0);
     expect(await stack.exitCode('migrate')).toBe(0);
     const logs = (await stack.run('logs', 'migrate')).stdout;
-    expect(logs).toContain(`stamped ${BASELINE} without running it`);
+    // db/init made the baseline and indexing_errors: those are stamped, every later migration applied
+    expect(logs).toMatch(new RegExp(`stamped ${BASELINE}, ${MIGRATIONS[1]} without running .*matches the chain after ${MIGRATIONS[1]}`));
+    expect(logs).toContain(`${MIGRATIONS.length - 2} migrations to apply`);
     expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
-    // the legacy rows survive, embeddings included
-    expect(await stack.psql(`select count(*), count(embedding), min(metadata->>'source') from events`)).toBe('25|25|legacy');
-    expect(await stack.psql('select count(*) from nodes')).toBe('1');
-    expect(await stack.psql('select count(*) from edges')).toBe('1');
-    expect(await stack.psql(`select to_regclass('code_chunks') is not null`)).toBe('t');
+    // MnemoLite's rows survive, embeddings included
+    expect(Number(rows('events'))).toBeGreaterThan(0);
+    expect(await stack.psql('select count(*) from events')).toBe(rows('events'));
+    expect(await stack.psql(`select count(*) from events where embedding is not null`)).toBe(
+      String(sql.match(/^INSERT INTO public\.events .*'\[[-0-9.,]+\]'/gm)?.length ?? 0),
+    );
+    expect(await stack.psql('select count(*) from nodes')).toBe(rows('nodes'));
+    expect(await stack.psql('select count(*) from edges')).toBe(rows('edges'));
+    expect(await stack.psql('select count(*) from indexing_errors')).toBe(rows('indexing_errors'));
+    expect(await stack.psql(`select to_regclass('memories') is not null`)).toBe('t');
+    // and the migrate image agrees the schema is the chain's head
+    const verify = await stack.run('run', '--rm', 'migrate', 'verify');
+    expect(verify.code, verify.stderr).toBe(0);
   });
 
   it('a broken migration: migrate exits 1, the dependent service never starts, and up reports failure', E2E, async () => {

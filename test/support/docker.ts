@@ -117,8 +117,23 @@ export function mountableMigrations(...fixtures: string[]): string {
   const dir = tempDir('mm-mount-');
   cpSync(SHIPPED_MIGRATIONS, dir, { recursive: true });
   for (const file of fixtures) cpSync(FIXTURE(file), join(dir, basename(file)));
+  // expected/ included: directories searchable, files readable
+  const open = (path: string) => {
+    chmodSync(path, 0o755);
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isDirectory()) open(join(path, entry.name));
+      else chmodSync(join(path, entry.name), 0o644);
+    }
+  };
+  open(dir);
+  return dir;
+}
+
+/** A directory holding the given files, readable by any uid (the db image runs as postgres). */
+export function mountableFiles(files: Record<string, string>): string {
+  const dir = tempDir('mm-files-');
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: 0o644 });
   chmodSync(dir, 0o755);
-  for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o644);
   return dir;
 }
 

@@ -35,11 +35,16 @@ export async function restoreState(databaseUrl: string, state: MnemoliteState): 
   await withClient(databaseUrl, async (client) => {
     const { rowCount } = await client.query(`select 1 from pg_available_extensions where name = 'pg_partman'`);
     const sql = stateSql(state);
-    await client.query(rowCount === 0 ? sql.replace(PARTMAN, '') : sql);
+    await client.query(rowCount === 0 ? withoutPartman(sql) : sql);
   });
 }
 
 const PARTMAN = /^(CREATE SCHEMA partman|CREATE EXTENSION IF NOT EXISTS pg_partman WITH SCHEMA partman|COMMENT ON EXTENSION pg_partman IS .*);$/gm;
+
+/** A state's SQL for a server without pg_partman: its schema, extension and comment left out. */
+export function withoutPartman(sql: string): string {
+  return sql.replace(PARTMAN, '');
+}
 
 /**
  * Every row of every user table (extension members and pgmigrations* left out), keyed by schema.table in name
