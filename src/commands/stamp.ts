@@ -4,6 +4,7 @@
 import { assertNoDrift, compare } from '../drift.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
 import { compareCatalogs, describeDifferences, matches, readExpectedCatalogs } from '../expected-catalog.ts';
+import { loadMigration } from '../migration-loader.ts';
 import type { Session } from '../session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
@@ -31,6 +32,8 @@ export async function stamp(session: Session, target: string): Promise<StampResu
       log.info(`${target} is already applied; nothing to stamp`);
       return { stamped: [] };
     }
+    // a file that does not load is never recorded as applied (exit 3, naming it)
+    for (const file of toStamp) await loadMigration(file.path);
     const expected = readExpectedCatalogs(session.config.migrationsDir, files.slice(0, index + 1));
     // stamp is the operator's own word: without an expected catalog it records, saying it could not check
     if (expected.unknownFrom) {

@@ -49,7 +49,8 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
       if (plan.kind === 'stamp') {
         await database.stamp(plan.through);
         result.stamped = plan.through.map((file) => file.name);
-        log.info(`stamped ${result.stamped.join(', ')} without running it: ${plan.because}`);
+        const [first, last, n] = [result.stamped[0], result.stamped.at(-1), result.stamped.length];
+        log.info(`stamped ${n === 1 ? first : `${n} migrations (${first} … ${last})`} without running ${n === 1 ? 'it' : 'them'}: ${plan.because}`);
         ledger = await database.readLedger();
       }
     }

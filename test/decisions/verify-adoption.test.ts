@@ -139,7 +139,7 @@ describe('adoption on the in-memory port (up on a database with no history)', ()
       effects['002_b'](server);
     });
     expect(await up(session, { allowOutOfOrder: false })).toMatchObject({ stamped: ['001_a', '002_b'], applied: ['003_c'] });
-    expect(session.logs.find((l) => l.msg.startsWith('stamped'))?.msg).toBe('stamped 001_a, 002_b without running it: its catalog matches the chain after 002_b');
+    expect(session.logs.find((l) => l.msg.startsWith('stamped'))?.msg).toBe('stamped 2 migrations (001_a … 002_b) without running them: its catalog matches the chain after 002_b');
   });
 
   it('a table of its own beside a point: stamped, and the table named in a warning', async () => {

@@ -2,6 +2,8 @@
 // in-process, in milliseconds. Migrations "run" by writing their ledger row, as
 // node-pg-migrate does, plus whatever effect a test gives them.
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { type MemoryDatabase, MemoryServer } from '../../src/database/memory-database.ts';
 import { MigrationFailed } from '../../src/errors.ts';
@@ -11,13 +13,16 @@ import { createSession, type Session } from '../../src/session.ts';
 import { SignalWatch } from '../../src/signals.ts';
 import { temporaryDir } from './temporary.ts';
 
-/** Migration files that exist only by name and content (SQL files, so nothing is loaded from disk). */
+/** SQL migration files that say nothing: their effects on the in-memory database come from the test. */
 export function files(...names: string[]): MigrationFile[] {
   return names.map((name) => fileOf(name));
 }
 
+// written to disk, as commands load the files they stamp; each content its own directory
 export function fileOf(name: string, content = `-- ${name}`): MigrationFile {
-  return { name, path: `/memory/${name}.sql`, checksum: createHash('sha256').update(content).digest('hex') };
+  const path = join(temporaryDir('mm-memory-'), `${name}.sql`);
+  writeFileSync(path, content);
+  return { name, path, checksum: createHash('sha256').update(content).digest('hex') };
 }
 
 /** What a migration does to the in-memory database besides its ledger row; throwing fails it. */
