@@ -45,7 +45,7 @@ export async function withLock<T>(database: Database, options: LockOptions, work
   }
 }
 
-function describeHolder(holder: LockHolder | undefined): string {
+export function describeHolder(holder: LockHolder | undefined): string {
   if (!holder) return 'a session that has just released it';
   const from = holder.client_addr ? ` from ${holder.client_addr}` : ' over a local socket';
   const since = holder.since ? `, connected since ${holder.since.toISOString()}` : '';

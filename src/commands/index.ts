@@ -84,7 +84,7 @@ export const COMMANDS = {
   }),
   verify: spec({
     usage: 'verify [--json]',
-    summary: 'exit 0 only when the database is at the newest migration and nothing drifted (7: pending, 6: drift)',
+    summary: 'exit 0 only when the database is at the newest migration and nothing drifted (7: pending or a migration in progress, 6: drift)',
     database: true,
     options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
@@ -145,6 +145,6 @@ export function usage(): string {
     '',
     'options: --help (-h) on every command, --version',
     'settings come from the environment; see the README. exit codes: 0 ok, 1 migration failed, 2 usage,',
-    '3 configuration, 4 database unreachable, 5 lock timeout, 6 drift or unexpected schema, 7 pending (verify)',
+    '3 configuration, 4 database unreachable, 5 lock timeout, 6 drift or unexpected schema, 7 pending or migrating (verify)',
   ].join('\n');
 }

@@ -1,5 +1,7 @@
 // `status`: what is applied (and when), what is pending, and anything wrong.
+import type { LockHolder } from '../database/port.ts';
 import { compare } from '../drift.ts';
+import { describeHolder } from '../lock.ts';
 import { checkSchema, type SchemaCheck, schemaDifferences } from '../schema-check.ts';
 import type { Session } from '../session.ts';
 import { asJson, noArgs, type DatabaseCommand } from './command.ts';
@@ -7,6 +9,8 @@ import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 export interface StatusResult {
   database: string;
   table: string;
+  /** the runner holding the migration lock (migrating now, so the ledger may be about to change), or null */
+  lock_holder: LockHolder | null;
   applied: { name: string; run_on: string; checksum: 'ok' | 'changed' | 'not recorded' | 'file missing' }[];
   pending: string[];
   anomalies: string[];
@@ -22,6 +26,7 @@ export const command: DatabaseCommand<undefined, StatusResult> = {
 
 export async function status(session: Session): Promise<StatusResult> {
   const { database, files, config } = session;
+  const holder = await database.lockHolder();
   const ledger = await database.readLedger();
   const drift = compare(files, ledger.applied);
   const changed = new Set(drift.changed.map((file) => file.name));
@@ -39,6 +44,7 @@ export async function status(session: Session): Promise<StatusResult> {
   return {
     database: config.database.display,
     table: database.ledgerName,
+    lock_holder: holder ?? null,
     applied: ledger.applied.map((row) => ({
       name: row.name,
       run_on: row.runOn.toISOString(),
@@ -51,7 +57,8 @@ export async function status(session: Session): Promise<StatusResult> {
 }
 
 function formatStatus(result: StatusResult): string {
-  const lines = [`database: ${result.database} (ledger ${result.table})`, ''];
+  const lines = [`database: ${result.database} (ledger ${result.table})`];
+  lines.push(result.lock_holder ? `migration lock: held by ${describeHolder(result.lock_holder)} (a migration is in progress)` : 'migration lock: free', '');
   lines.push(`applied (${result.applied.length}):`);
   for (const row of result.applied) lines.push(`  ${row.run_on}  ${row.name}${row.checksum === 'ok' ? '' : `  [${row.checksum}]`}`);
   lines.push(`pending (${result.pending.length}):`);

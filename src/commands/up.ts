@@ -26,9 +26,13 @@ export const command: DatabaseCommand<UpOptions, UpResult> = {
 export async function up(session: Session, options: UpOptions): Promise<UpResult> {
   const { database, files, log, config } = session;
   const head = files.at(-1)!.name;
-  // The usual case, with no lock: the directory listing, one query, done. Also
+  // The usual case, with no lock: the directory listing, two queries, done. Also
   // asked while waiting for the lock, so waiters leave as soon as the holder is done.
+  // Never while another runner holds the lock: it may be midway through a migration
+  // this image lacks, whose ledger row is not committed yet. The lock is read before
+  // the ledger, so a holder that finishes in between leaves its rows visible.
   const upToDate = async (): Promise<UpResult | undefined> => {
+    if (await database.lockHolder()) return undefined;
     const drift = compare(files, (await database.readLedger()).applied);
     if (drift.pending.length > 0 || drift.unrecorded.length > 0) return undefined;
     assertNoDrift(drift);

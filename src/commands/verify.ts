@@ -1,8 +1,12 @@
 // `verify`: succeeds only when the database is at the newest migration on disk and
-// nothing drifted — the check an API runs before it serves. Takes no lock.
+// nothing drifted — the check an API runs before it serves. Takes no lock, but
+// answers "in progress" (7) while another runner holds it: the ledger and schema
+// are half-done then, and "ok" would open the API gate mid-migration.
 import { compare, driftMismatch, driftProblems, type DriftProblems } from '../drift.ts';
 import { PendingMigrations, SchemaMismatch, type MigrateError } from '../errors.ts';
 import { checkSchema, type SchemaCheck, schemaDiffers, schemaDifferences } from '../schema-check.ts';
+import type { LockHolder } from '../database/port.ts';
+import { describeHolder } from '../lock.ts';
 import type { Session } from '../session.ts';
 import { vectorDimensionProblems, vectorMismatch } from '../vector-dimensions.ts';
 import { asJson, noArgs, type DatabaseCommand } from './command.ts';
@@ -10,6 +14,8 @@ import { asJson, noArgs, type DatabaseCommand } from './command.ts';
 export interface VerifyResult {
   ok: boolean;
   head: string;
+  /** the runner migrating now; when set, nothing else was checked */
+  in_progress: LockHolder | null;
   /** applied migrations edited since, or applied but not on disk */
   drift: DriftProblems;
   pending: string[];
@@ -30,11 +36,20 @@ export const command: DatabaseCommand<undefined, VerifyResult> = {
 
 export async function verify(session: Session): Promise<VerifyResult> {
   const { database, files, config } = session;
+  const head = files.at(-1)!.name;
+  // the lock before the ledger: a holder that finishes in between leaves its rows visible
+  const holder = await database.lockHolder();
+  if (holder) {
+    const skipped = 'a migration is in progress';
+    const none = { drift: { changed: [], missing: [] }, pending: [], invalid_indexes: [], vector_dimensions: [] };
+    return { ok: false, head, in_progress: holder, ...none, embedding_dimension: config.embedding.dimension, schema: { at: null, missing: [], different: [], extra: [], skipped } };
+  }
   const { applied } = await database.readLedger();
   const drift = compare(files, applied);
   const result: VerifyResult = {
     ok: false,
-    head: files.at(-1)!.name,
+    head,
+    in_progress: null,
     drift: driftProblems(drift),
     pending: drift.pending.map((file) => file.name),
     invalid_indexes: await database.invalidIndexes(),
@@ -54,10 +69,14 @@ function extras(schema: SchemaCheck): string[] {
   return schema.extra.length === 0 ? [] : [`${schema.extra.length} object${schema.extra.length === 1 ? '' : 's'} no migration makes:`, ...schema.extra.map((line) => `  ${line}`)];
 }
 
-// In the order an operator fixes them: drift (6), pending (7), then the schema itself (6).
+// In the order an operator fixes them: drift (6), pending (7), then the schema itself (6);
+// a migration in progress (7, like pending: not at head yet) comes before all, as nothing else was checked.
 function verifyFailure(result: VerifyResult): MigrateError | undefined {
   const { pending } = result;
   return (
+    (result.in_progress
+      ? new PendingMigrations(`a migration is in progress: ${describeHolder(result.in_progress)} holds the migration lock`, ['verify again once it finishes'])
+      : undefined) ??
     driftMismatch(result.drift) ??
     (pending.length > 0 ? new PendingMigrations(`${pending.length} migration${pending.length === 1 ? ' is' : 's are'} not applied`, pending) : undefined) ??
     (result.invalid_indexes.length > 0 ? new SchemaMismatch(`invalid indexes: ${result.invalid_indexes.join(', ')}`, ['run `up` to rebuild them']) : undefined) ??

@@ -121,7 +121,7 @@ describe('up on the in-memory port', () => {
     expect(await session.database.lockHolder()).toBeUndefined();
   });
 
-  it('a lock waiter leaves, without the lock, once the holder has brought the ledger to head', async () => {
+  it('a lock waiter finds nothing to do once the holder has brought the ledger to head and let go', async () => {
     const server = new MemoryServer();
     const holder = memorySession(server, [A!, B!]);
     expect(await holder.database.tryLock()).toBe(true);
@@ -130,8 +130,8 @@ describe('up on the in-memory port', () => {
     const waiting = up(waiter, { allowOutOfOrder: false });
     await expect.poll(() => calls.get('tryLock') ?? 0, { timeout: 20_000 }).toBeGreaterThan(1); // it is waiting
     await holder.database.stamp([A!, B!]);
+    await holder.database.unlock(); // not before: the holder may still be applying what this image lacks (test/decisions/lock-wait.test.ts)
     expect(await waiting).toEqual({ applied: [], stamped: [], backfilled: [], head: '002_b' });
-    expect((await waiter.database.lockHolder())?.pid).toBe(holder.database.pid);
     expect(waiter.logs.some((line) => line.msg.startsWith('another runner holds the migration lock'))).toBe(true);
   });
 
