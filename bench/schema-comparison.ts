@@ -23,7 +23,10 @@ try {
   await client.connect();
   // the port's two queries, as postgres-database.ts sends them
   const port = {
-    readLedger: () => client.query('select m.name, m.run_on, c.checksum from public.pgmigrations m left join public.pgmigrations_checksums c using (name) order by m.run_on, m.id'),
+    readLedger: () =>
+      client.query(
+        'select m.name, m.run_on, c.checksum from public.pgmigrations m left join public.pgmigrations_checksums c using (name) order by m.run_on, m.id',
+      ),
     async catalog(): Promise<string[]> {
       await client.query('begin read only');
       await client.query(`select pg_catalog.set_config('search_path', '', true)`);
@@ -40,7 +43,7 @@ try {
   };
   const live = await port.catalog();
   const expected = readExpectedCatalogs(dir, files).points.at(-1)!.catalog;
-  pieces['comparison'] = () => compareCatalogs(expected, live);
+  pieces.comparison = () => compareCatalogs(expected, live);
   console.log(`${server.description}; ${live.length} catalog lines; median of ${RUNS}`);
   for (const [name, work] of Object.entries(pieces)) {
     const times: number[] = [];
@@ -53,7 +56,12 @@ try {
   }
   await client.end();
 
-  const commands: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'up (no-op)': [cli, 'up'], verify: [cli, 'verify'], status: [cli, 'status'] };
+  const commands: Record<string, string[]> = {
+    'node -e 0': ['-e', '0'],
+    'up (no-op)': [cli, 'up'],
+    verify: [cli, 'verify'],
+    status: [cli, 'status'],
+  };
   const wall = Object.fromEntries(Object.keys(commands).map((name) => [name, [] as number[]]));
   for (let i = 0; i < RUNS; i++) {
     for (const [name, args] of Object.entries(commands)) {
@@ -62,7 +70,8 @@ try {
       wall[name]!.push(performance.now() - started);
     }
   }
-  for (const [name, times] of Object.entries(wall)) console.log(`  ${name.padEnd(40)} ${median(times).toFixed(0)} ms wall`);
+  for (const [name, times] of Object.entries(wall))
+    console.log(`  ${name.padEnd(40)} ${median(times).toFixed(0)} ms wall`);
 } finally {
   await server.stop();
 }

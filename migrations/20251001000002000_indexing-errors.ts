@@ -5,7 +5,11 @@ import type { MigrationBuilder } from 'node-pg-migrate';
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
 export const replaces = {
   alembic: ['9dde1f9db172'],
-  sources: ['db/init/04-indexing-errors.sql', 'db/migrations/008_create_indexing_errors_table.sql', 'api/alembic/versions/20251015_2029-9dde1f9db172_baseline_existing_events_table.py'],
+  sources: [
+    'db/init/04-indexing-errors.sql',
+    'db/migrations/008_create_indexing_errors_table.sql',
+    'api/alembic/versions/20251015_2029-9dde1f9db172_baseline_existing_events_table.py',
+  ],
 };
 
 export function up(pgm: MigrationBuilder): void {

@@ -3,7 +3,9 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { sources: ['api/alembic/versions/20251016_0816-a40a6de7d379_add_code_chunks_table_with_dual_.py'] };
+export const replaces = {
+  sources: ['api/alembic/versions/20251016_0816-a40a6de7d379_add_code_chunks_table_with_dual_.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(`

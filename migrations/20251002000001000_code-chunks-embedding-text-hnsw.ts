@@ -4,12 +4,16 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { sources: ['api/alembic/versions/20251016_0816-a40a6de7d379_add_code_chunks_table_with_dual_.py'] };
+export const replaces = {
+  sources: ['api/alembic/versions/20251016_0816-a40a6de7d379_add_code_chunks_table_with_dual_.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_code_embedding_text');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_code_embedding_text ON code_chunks USING hnsw (embedding_text vector_cosine_ops) WITH (m = 16, ef_construction = 64)`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_code_embedding_text ON code_chunks USING hnsw (embedding_text vector_cosine_ops) WITH (m = 16, ef_construction = 64)`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

@@ -12,7 +12,9 @@ export const replaces = {
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_code_embedding_code');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_code_embedding_code ON code_chunks USING hnsw (embedding_code vector_cosine_ops) WITH (m = 16, ef_construction = 64)`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_code_embedding_code ON code_chunks USING hnsw (embedding_code vector_cosine_ops) WITH (m = 16, ef_construction = 64)`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

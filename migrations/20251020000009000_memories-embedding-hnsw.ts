@@ -9,7 +9,9 @@ export const replaces = { sources: ['db/migrations/v7_to_v8_create_memories_tabl
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_embedding');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_memories_embedding ON memories USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_memories_embedding ON memories USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

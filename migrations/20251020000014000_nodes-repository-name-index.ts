@@ -9,8 +9,12 @@ export const replaces = { sources: ['db/migrations/v8_to_v9_add_node_name_field.
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_nodes_repository_name');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_nodes_repository_name ON nodes ((properties ->> 'repository'), (properties ->> 'name'))`);
-  pgm.sql(`COMMENT ON INDEX idx_nodes_repository_name IS 'EPIC-27: Scoped lookups for call resolution within repository'`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_nodes_repository_name ON nodes ((properties ->> 'repository'), (properties ->> 'name'))`,
+  );
+  pgm.sql(
+    `COMMENT ON INDEX idx_nodes_repository_name IS 'EPIC-27: Scoped lookups for call resolution within repository'`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

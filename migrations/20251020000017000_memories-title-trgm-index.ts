@@ -10,7 +10,9 @@ export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_title_trgm');
   pgm.sql(`CREATE INDEX CONCURRENTLY idx_memories_title_trgm ON memories USING gin (title gin_trgm_ops)`);
-  pgm.sql(`COMMENT ON INDEX idx_memories_title_trgm IS 'EPIC-24: Trigram index for lexical search on title (hybrid search)'`);
+  pgm.sql(
+    `COMMENT ON INDEX idx_memories_title_trgm IS 'EPIC-24: Trigram index for lexical search on title (hybrid search)'`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

@@ -9,8 +9,12 @@ export const replaces = { sources: ['db/migrations/v9_to_v10_add_trgm_index_memo
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_content_trgm');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_memories_content_trgm ON memories USING gin (left(content, 10000) gin_trgm_ops)`);
-  pgm.sql(`COMMENT ON INDEX idx_memories_content_trgm IS 'EPIC-24: Trigram index for lexical search on content (first 10K chars, hybrid search)'`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_memories_content_trgm ON memories USING gin (left(content, 10000) gin_trgm_ops)`,
+  );
+  pgm.sql(
+    `COMMENT ON INDEX idx_memories_content_trgm IS 'EPIC-24: Trigram index for lexical search on content (first 10K chars, hybrid search)'`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

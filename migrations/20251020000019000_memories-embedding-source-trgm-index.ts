@@ -9,8 +9,12 @@ export const replaces = { sources: ['db/migrations/v9_to_v10_add_trgm_index_memo
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_embedding_source_trgm');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_memories_embedding_source_trgm ON memories USING gin (embedding_source gin_trgm_ops) WHERE embedding_source IS NOT NULL`);
-  pgm.sql(`COMMENT ON INDEX idx_memories_embedding_source_trgm IS 'EPIC-24: Trigram index for lexical search on embedding_source (hybrid search)'`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_memories_embedding_source_trgm ON memories USING gin (embedding_source gin_trgm_ops) WHERE embedding_source IS NOT NULL`,
+  );
+  pgm.sql(
+    `COMMENT ON INDEX idx_memories_embedding_source_trgm IS 'EPIC-24: Trigram index for lexical search on embedding_source (hybrid search)'`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

@@ -3,7 +3,9 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { sources: ['api/alembic/versions/20260326_2245-b7c2e4f8a901_add_halfvec_embeddings_to_code_chunks.py'] };
+export const replaces = {
+  sources: ['api/alembic/versions/20260326_2245-b7c2e4f8a901_add_halfvec_embeddings_to_code_chunks.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   // COMMIT inside DO needs a top-level statement outside any transaction: one statement per pgm.sql

@@ -4,12 +4,16 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { sources: ['api/alembic/versions/20260326_2245-b7c2e4f8a901_add_halfvec_embeddings_to_code_chunks.py'] };
+export const replaces = {
+  sources: ['api/alembic/versions/20260326_2245-b7c2e4f8a901_add_halfvec_embeddings_to_code_chunks.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_code_emb_text_half');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_code_emb_text_half ON code_chunks USING hnsw (embedding_text_half halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_code_emb_text_half ON code_chunks USING hnsw (embedding_text_half halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

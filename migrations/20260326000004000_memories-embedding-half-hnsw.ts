@@ -12,7 +12,9 @@ export const replaces = {
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_embedding_half');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_memories_embedding_half ON memories USING hnsw (embedding_half halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_memories_embedding_half ON memories USING hnsw (embedding_half halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

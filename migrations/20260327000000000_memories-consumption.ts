@@ -3,7 +3,9 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { sources: ['api/alembic/versions/20260327_2315-c4d7f2a8e102_add_consumption_tracking_to_memories.py'] };
+export const replaces = {
+  sources: ['api/alembic/versions/20260327_2315-c4d7f2a8e102_add_consumption_tracking_to_memories.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(`

@@ -3,7 +3,10 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { alembic: ['e5a8b3c9d203'], sources: ['api/alembic/versions/20260327_2350-e5a8b3c9d203_add_memory_decay_config.py'] };
+export const replaces = {
+  alembic: ['e5a8b3c9d203'],
+  sources: ['api/alembic/versions/20260327_2350-e5a8b3c9d203_add_memory_decay_config.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(`

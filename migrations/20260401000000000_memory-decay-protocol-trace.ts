@@ -3,7 +3,10 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { alembic: ['f1a2b3c4d506'], sources: ['api/alembic/versions/20260401_0900-f1a2b3c4d506_add_protocol_trace_decay_presets.py'] };
+export const replaces = {
+  alembic: ['f1a2b3c4d506'],
+  sources: ['api/alembic/versions/20260401_0900-f1a2b3c4d506_add_protocol_trace_decay_presets.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(`

@@ -4,10 +4,14 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { sources: ['api/alembic/versions/20260402_1000-a1b2c3d4e5f6_add_code_chunks_metadata_indexes.py'] };
+export const replaces = {
+  sources: ['api/alembic/versions/20260402_1000-a1b2c3d4e5f6_add_code_chunks_metadata_indexes.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
-  pgm.sql(`ALTER TABLE code_chunks ADD COLUMN return_type TEXT GENERATED ALWAYS AS (metadata ->> 'return_type') STORED`);
+  pgm.sql(
+    `ALTER TABLE code_chunks ADD COLUMN return_type TEXT GENERATED ALWAYS AS (metadata ->> 'return_type') STORED`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

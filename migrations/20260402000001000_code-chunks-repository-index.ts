@@ -4,7 +4,9 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { sources: ['api/alembic/versions/20260402_1000-a1b2c3d4e5f6_add_code_chunks_metadata_indexes.py'] };
+export const replaces = {
+  sources: ['api/alembic/versions/20260402_1000-a1b2c3d4e5f6_add_code_chunks_metadata_indexes.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();

@@ -6,7 +6,10 @@ import type { MigrationBuilder } from 'node-pg-migrate';
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
 export const replaces = {
   alembic: ['a1b2c3d4e5f6', 'b2c3d4e5f6a7'],
-  sources: ['api/alembic/versions/20260402_1000-a1b2c3d4e5f6_add_code_chunks_metadata_indexes.py', 'api/alembic/versions/20260402_1100-b2c3d4e5f6a7_add_memories_content_trigram_index.py'],
+  sources: [
+    'api/alembic/versions/20260402_1000-a1b2c3d4e5f6_add_code_chunks_metadata_indexes.py',
+    'api/alembic/versions/20260402_1100-b2c3d4e5f6a7_add_memories_content_trigram_index.py',
+  ],
 };
 
 export function up(pgm: MigrationBuilder): void {

@@ -3,7 +3,10 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { alembic: ['c3d4e5f6a7b8'], sources: ['api/alembic/versions/20260402_1200-c3d4e5f6a7b8_add_alert_rules_table.py'] };
+export const replaces = {
+  alembic: ['c3d4e5f6a7b8'],
+  sources: ['api/alembic/versions/20260402_1200-c3d4e5f6a7b8_add_alert_rules_table.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(`

@@ -4,7 +4,10 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { alembic: ['20260403_0000'], sources: ['api/alembic/versions/20260403_0000_add_entity_extraction_columns.py'] };
+export const replaces = {
+  alembic: ['20260403_0000'],
+  sources: ['api/alembic/versions/20260403_0000_add_entity_extraction_columns.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();

@@ -2,7 +2,10 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
-export const replaces = { alembic: ['20260404_0000'], sources: ['api/alembic/versions/20260404_0000_add_memory_relationships.py'] };
+export const replaces = {
+  alembic: ['20260404_0000'],
+  sources: ['api/alembic/versions/20260404_0000_add_memory_relationships.py'],
+};
 
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(`

@@ -16,5 +16,7 @@ export function up(pgm: MigrationBuilder): void {
 }
 
 export function down(pgm: MigrationBuilder): void {
-  pgm.sql('ALTER TABLE memories DROP COLUMN last_outcome_at, DROP COLUMN outcome_score, DROP COLUMN outcome_negative, DROP COLUMN outcome_positive');
+  pgm.sql(
+    'ALTER TABLE memories DROP COLUMN last_outcome_at, DROP COLUMN outcome_score, DROP COLUMN outcome_negative, DROP COLUMN outcome_positive',
+  );
 }

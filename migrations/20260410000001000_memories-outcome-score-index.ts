@@ -9,7 +9,9 @@ export const replaces = { sources: ['api/alembic/versions/20260410_0000_add_outc
 export function up(pgm: MigrationBuilder): void {
   pgm.noTransaction();
   pgm.sql('DROP INDEX CONCURRENTLY IF EXISTS idx_memories_outcome_score');
-  pgm.sql(`CREATE INDEX CONCURRENTLY idx_memories_outcome_score ON memories (outcome_score) WHERE outcome_score IS NOT NULL`);
+  pgm.sql(
+    `CREATE INDEX CONCURRENTLY idx_memories_outcome_score ON memories (outcome_score) WHERE outcome_score IS NOT NULL`,
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

@@ -31,13 +31,25 @@ const HARMLESS_EARLY = new Set(['extension', 'schema']);
  * and the fewest objects the chain does not expect; among equals the earliest, so
  * re-runnable steps between identical points run again.
  */
-export function choosePoint(points: readonly ChainPoint[], live: readonly string[], alembicRevision?: string): PointChoice {
+export function choosePoint(
+  points: readonly ChainPoint[],
+  live: readonly string[],
+  alembicRevision?: string,
+): PointChoice {
   const candidates = alembicRevision === undefined ? [-1, ...points.keys()] : pointsAtRevision(points, alembicRevision);
   if (alembicRevision !== undefined && candidates.length === 0) {
-    return { kind: 'unknown-revision', revision: alembicRevision, known: [...new Set(points.flatMap((p) => p.alembic))] };
+    return {
+      kind: 'unknown-revision',
+      revision: alembicRevision,
+      known: [...new Set(points.flatMap((p) => p.alembic))],
+    };
   }
   const firstCreated = firstPointOfEachObject(points);
-  const views = new Set(points.flatMap((point) => [...point.catalog].filter((line) => line.startsWith('view ')).map((line) => relationOf(objectOf(line)))));
+  const views = new Set(
+    points.flatMap((point) =>
+      [...point.catalog].filter((line) => line.startsWith('view ')).map((line) => relationOf(objectOf(line))),
+    ),
+  );
   let best: { index: number; extra: number; unknown: string[] } | undefined;
   let nearest: (PointChoice & { kind: 'no-match' })['nearest'] | undefined;
   let nearestScore = Number.POSITIVE_INFINITY;
@@ -57,7 +69,11 @@ export function choosePoint(points: readonly ChainPoint[], live: readonly string
     });
     if (matches(comparison) && conflicts.length === 0) {
       if (!best || comparison.extra.length < best.extra) {
-        best = { index, extra: comparison.extra.length, unknown: comparison.extra.filter((line) => !firstCreated.has(objectOf(line))) };
+        best = {
+          index,
+          extra: comparison.extra.length,
+          unknown: comparison.extra.filter((line) => !firstCreated.has(objectOf(line))),
+        };
       }
       continue;
     }
@@ -67,7 +83,10 @@ export function choosePoint(points: readonly ChainPoint[], live: readonly string
       nearest = { name: points[index]!.name, comparison, conflicts };
     }
   }
-  if (best) return best.index < 0 ? { kind: 'empty', unknown: best.unknown } : { kind: 'point', index: best.index, unknown: best.unknown };
+  if (best)
+    return best.index < 0
+      ? { kind: 'empty', unknown: best.unknown }
+      : { kind: 'point', index: best.index, unknown: best.unknown };
   return { kind: 'no-match', nearest: nearest! };
 }
 

@@ -11,19 +11,27 @@ import { readReplaces } from './migration-modules.ts';
 
 export type AdoptionPlan = { kind: 'run-all' } | { kind: 'stamp'; through: MigrationFile[]; because: string };
 
-export async function planAdoption(database: Database, files: readonly MigrationFile[], migrationsDir: string, log: Logger): Promise<AdoptionPlan> {
+export async function planAdoption(
+  database: Database,
+  files: readonly MigrationFile[],
+  migrationsDir: string,
+  log: Logger,
+): Promise<AdoptionPlan> {
   const revisions = await database.alembicRevisions();
   if (revisions !== undefined && revisions.length > 1) {
-    throw new SchemaMismatch(`alembic_version holds ${revisions.length} revisions (${revisions.join(', ')}); expected at most one`);
+    throw new SchemaMismatch(
+      `alembic_version holds ${revisions.length} revisions (${revisions.join(', ')}); expected at most one`,
+    );
   }
   const revision = revisions?.[0];
   const live = await database.catalog();
   const expected = readExpectedCatalogs(migrationsDir, files);
   if (expected.points.length === 0) {
     if (live.every((line) => isOptional(line) || /^(extension|schema) /.test(line))) return { kind: 'run-all' };
-    throw new SchemaMismatch(`database has objects but no migration history, and ${files[0]!.name} has no expected catalog to check them against; refusing`, [
-      'write the expected catalogs with `snapshot` on an empty database, or empty this one',
-    ]);
+    throw new SchemaMismatch(
+      `database has objects but no migration history, and ${files[0]!.name} has no expected catalog to check them against; refusing`,
+      ['write the expected catalogs with `snapshot` on an empty database, or empty this one'],
+    );
   }
   const points: ChainPoint[] = [];
   for (const [index, point] of expected.points.entries()) {
@@ -34,9 +42,10 @@ export async function planAdoption(database: Database, files: readonly Migration
   const through = (index: number) => files.slice(0, index + 1);
   switch (choice.kind) {
     case 'unknown-revision':
-      throw new SchemaMismatch(`unknown Alembic revision ${revision} in alembic_version; refusing to adopt this database`, [
-        `revisions this chain replaces: ${choice.known.join(', ')}`,
-      ]);
+      throw new SchemaMismatch(
+        `unknown Alembic revision ${revision} in alembic_version; refusing to adopt this database`,
+        [`revisions this chain replaces: ${choice.known.join(', ')}`],
+      );
     case 'no-match': {
       const { nearest } = choice;
       const details = [
@@ -56,7 +65,9 @@ export async function planAdoption(database: Database, files: readonly Migration
       warnUnknown(log, choice.unknown);
       const name = files[choice.index]!.name;
       if (revision !== undefined) {
-        log.warn(`adopting a database managed by Alembic at revision ${revision}: never run Alembic against it again (alembic_version is left in place, unused)`);
+        log.warn(
+          `adopting a database managed by Alembic at revision ${revision}: never run Alembic against it again (alembic_version is left in place, unused)`,
+        );
       }
       const because = `${revision === undefined ? 'its catalog' : `Alembic revision ${revision}, and its catalog,`} matches the chain after ${name}`;
       return { kind: 'stamp', through: through(choice.index), because };
@@ -66,5 +77,7 @@ export async function planAdoption(database: Database, files: readonly Migration
 
 function warnUnknown(log: Logger, lines: readonly string[]): void {
   if (lines.length === 0) return;
-  log.warn(`${lines.length} object${lines.length === 1 ? '' : 's'} no migration makes (left as they are): ${lines.map(objectOf).join(', ')}`);
+  log.warn(
+    `${lines.length} object${lines.length === 1 ? '' : 's'} no migration makes (left as they are): ${lines.map(objectOf).join(', ')}`,
+  );
 }

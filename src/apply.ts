@@ -3,15 +3,15 @@
 // what exactly failed (file, statement, PostgreSQL's message), retries when a
 // DDL lock is not granted in time, and cancellation on SIGINT / SIGTERM.
 import { basename, extname } from 'node:path';
-import type pg from 'pg';
 import type { MigrationBuilder } from 'node-pg-migrate';
+import type pg from 'pg';
 import { LockNotGranted } from './errors.ts';
 import { explainFailure, interrupted, type Running } from './failure-report.ts';
 import { MIGRATION_EXTENSIONS } from './migration-files.ts';
 import { loadMigration } from './migration-loader.ts';
 import { ProgressReporter } from './progress.ts';
+import { type ApplyRequest, LEDGER_SCHEMA, type Session } from './session.ts';
 import { backoff, sleep } from './signals.ts';
-import { LEDGER_SCHEMA, type ApplyRequest, type Session } from './session.ts';
 
 type Action = ((pgm: MigrationBuilder, run?: () => void) => Promise<void> | void) | false | undefined;
 interface Actions {
@@ -40,14 +40,23 @@ async function applyWithRetries(session: Session, request: ApplyRequest): Promis
   const done: string[] = [];
   for (let attempt = 1; ; attempt++) {
     try {
-      done.push(...(await runOnce(session, request.count === undefined ? request : { ...request, count: request.count - done.length })));
+      done.push(
+        ...(await runOnce(
+          session,
+          request.count === undefined ? request : { ...request, count: request.count - done.length },
+        )),
+      );
       return done;
     } catch (error) {
-      if (!(error instanceof LockNotGranted) || attempt >= DDL_ATTEMPTS) throw error instanceof LockNotGranted ? error.failure : error;
+      if (!(error instanceof LockNotGranted) || attempt >= DDL_ATTEMPTS)
+        throw error instanceof LockNotGranted ? error.failure : error;
       const pause = backoff(attempt, 1000, 8000);
-      session.log.warn(`${error.failure.message}; retrying in ${(pause / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${DDL_ATTEMPTS})`, {
-        migration: error.migration,
-      });
+      session.log.warn(
+        `${error.failure.message}; retrying in ${(pause / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${DDL_ATTEMPTS})`,
+        {
+          migration: error.migration,
+        },
+      );
       for (const line of error.failure.details) session.log.warn(`  ${line}`);
       await sleep(pause, session.signals.abortSignal);
       if (session.signals.received) throw interrupted(session, error.migration);
@@ -115,7 +124,12 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
   };
   // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
   const unsubscribe = signals.onSignal(() => void database.cancelRunningStatement());
-  const quiet = { debug: (m: string) => log.debug(m), info: (m: string) => log.debug(m), warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) };
+  const quiet = {
+    debug: (m: string) => log.debug(m),
+    info: (m: string) => log.debug(m),
+    warn: (m: string) => log.debug(m),
+    error: (m: string) => log.debug(m),
+  };
   try {
     const ran = await runner({
       dbClient: observed as unknown as pg.Client,
@@ -139,4 +153,3 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
     await progress.close();
   }
 }
-

@@ -5,7 +5,11 @@ import { dispatch, errorReport } from './dispatch.ts';
 import { exitCodeOf } from './errors.ts';
 
 export async function main(argv: string[]): Promise<number> {
-  const io = { env: process.env, stdout: (text: string) => process.stdout.write(text), stderr: (line: string) => process.stderr.write(line) };
+  const io = {
+    env: process.env,
+    stdout: (text: string) => process.stdout.write(text),
+    stderr: (line: string) => process.stderr.write(line),
+  };
   try {
     await dispatch(argv, io);
     return 0;

@@ -1,11 +1,12 @@
 // The runner's settings, read from the environment with envalid. MnemoLite's Node
 // services may import loadConfig() to read the same variables the same way.
-import { customCleanEnv, makeValidator, port, str, type ReporterOptions } from 'envalid';
+
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { customCleanEnv, makeValidator, port, type ReporterOptions, str } from 'envalid';
 import type { ClientConfig } from 'pg';
-import { ConfigError, InvalidUrl } from './errors.ts';
 import { buildUrl, parseUrl, SSL_MODES, type SslMode } from './database-url.ts';
+import { ConfigError, InvalidUrl } from './errors.ts';
 import { registerSecret } from './redact.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -48,12 +49,14 @@ const seconds = makeValidator<number>((input) => {
 const dimension = makeValidator<number>((input) => {
   const value = Number(input.trim());
   // pgvector's limit for a vector column is 16000 dimensions
-  if (!Number.isInteger(value) || value < 1 || value > 16_000) throw new Error('must be a whole number from 1 to 16000');
+  if (!Number.isInteger(value) || value < 1 || value > 16_000)
+    throw new Error('must be a whole number from 1 to 16000');
   return value;
 });
 
 const identifier = makeValidator<string>((input) => {
-  if (!/^[a-z_][a-z0-9_]{0,50}$/.test(input)) throw new Error('must be a lower-case SQL identifier (a-z, 0-9, _; at most 51 characters)');
+  if (!/^[a-z_][a-z0-9_]{0,50}$/.test(input))
+    throw new Error('must be a lower-case SQL identifier (a-z, 0-9, _; at most 51 characters)');
   return input;
 });
 
@@ -76,7 +79,10 @@ const specs = {
   POSTGRES_PASSWORD: str({ default: undefined }),
   POSTGRES_PASSWORD_FILE: str({ default: undefined }),
   POSTGRES_DB: str({ default: 'mnemolite' }),
-  MIGRATE_DATABASES: str({ default: undefined, desc: 'comma-separated databases on the same server, e.g. mnemolite,mnemolite_test' }),
+  MIGRATE_DATABASES: str({
+    default: undefined,
+    desc: 'comma-separated databases on the same server, e.g. mnemolite,mnemolite_test',
+  }),
   PGSSLMODE: lowerCaseChoice(SSL_MODES)({ default: undefined }),
   PGSSLROOTCERT: str({ default: undefined }),
   EMBEDDING_MODEL: str({ default: 'nomic-ai/nomic-embed-text-v1.5' }),
@@ -113,7 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (url !== undefined) registerSecret(url);
   if (password !== undefined) registerSecret(password);
 
-  if (e.EMBEDDING_DIMENSION !== undefined && e.CODE_EMBEDDING_DIMENSION !== undefined && e.EMBEDDING_DIMENSION !== e.CODE_EMBEDDING_DIMENSION) {
+  if (
+    e.EMBEDDING_DIMENSION !== undefined &&
+    e.CODE_EMBEDDING_DIMENSION !== undefined &&
+    e.EMBEDDING_DIMENSION !== e.CODE_EMBEDDING_DIMENSION
+  ) {
     problems.push(
       `CODE_EMBEDDING_DIMENSION (${e.CODE_EMBEDDING_DIMENSION}) must equal EMBEDDING_DIMENSION (${e.EMBEDDING_DIMENSION}): every vector column holds one dimension`,
     );
@@ -124,7 +134,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const source = url !== undefined ? 'DATABASE_URL' : 'POSTGRES_*';
   try {
     const parsed = parseUrl(
-      url ?? buildUrl({ host: e.POSTGRES_HOST.trim(), port: e.POSTGRES_PORT ?? 5432, user: e.POSTGRES_USER, password: password ?? DEFAULT_PASSWORD, database: e.POSTGRES_DB }),
+      url ??
+        buildUrl({
+          host: e.POSTGRES_HOST.trim(),
+          port: e.POSTGRES_PORT ?? 5432,
+          user: e.POSTGRES_USER,
+          password: password ?? DEFAULT_PASSWORD,
+          database: e.POSTGRES_DB,
+        }),
       ssl,
     );
     registerSecret(parsed.client.password as string);
@@ -137,7 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databases = database && otherDatabases(database, e.MIGRATE_DATABASES, problems);
 
   if (problems.length > 0 || database === undefined || databases === undefined) {
-    throw new ConfigError(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
+    throw new ConfigError(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+      problems,
+    );
   }
   return {
     database,
@@ -166,7 +186,9 @@ function otherDatabases(primary: Database, list: string | undefined, problems: s
   const names = list.split(',').map((name) => name.trim());
   const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(name));
   if (bad.length > 0) {
-    problems.push(`MIGRATE_DATABASES: ${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not a database name' : 'are not database names'} (letters, digits, _ $ -)`);
+    problems.push(
+      `MIGRATE_DATABASES: ${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not a database name' : 'are not database names'} (letters, digits, _ $ -)`,
+    );
     return undefined;
   }
   const unique = [...new Set(names)];

@@ -1,8 +1,9 @@
 // The connection settings: a URL (plain or SQLAlchemy-style) or the POSTGRES_*
 // parts, turned into a pg ClientConfig. Nothing here echoes a password.
+
+import { readFileSync } from 'node:fs';
 import type { ClientConfig } from 'pg';
 import { InvalidUrl } from './errors.ts';
-import { readFileSync } from 'node:fs';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -22,7 +23,6 @@ export interface Connection {
   display: string;
 }
 
-
 const SCHEMES = /^(postgres|postgresql)(\+(asyncpg|psycopg2?|psycopg|pg8000|pg))?:\/\//i;
 
 export function buildUrl(parts: ConnectionParts): string {
@@ -33,12 +33,17 @@ export function buildUrl(parts: ConnectionParts): string {
 
 export function parseUrl(url: string, sslDefaults: { mode?: SslMode; rootCert?: string } = {}): Connection {
   const scheme = SCHEMES.exec(url);
-  if (!scheme) throw new InvalidUrl('must start with postgresql:// (or postgres://, postgresql+asyncpg://, postgresql+psycopg2://)');
+  if (!scheme)
+    throw new InvalidUrl(
+      'must start with postgresql:// (or postgres://, postgresql+asyncpg://, postgresql+psycopg2://)',
+    );
   let parsed: URL;
   try {
     parsed = new URL(`postgresql://${url.slice(scheme[0].length)}`);
   } catch {
-    throw new InvalidUrl('is not a valid URL; percent-encode special characters in the user and password (@ : / # ? %)');
+    throw new InvalidUrl(
+      'is not a valid URL; percent-encode special characters in the user and password (@ : / # ? %)',
+    );
   }
   const decode = (part: string, what: string): string => {
     try {
@@ -50,7 +55,8 @@ export function parseUrl(url: string, sslDefaults: { mode?: SslMode; rootCert?: 
   const params = parsed.searchParams;
   const allowed = new Set(['sslmode', 'ssl', 'sslrootcert', 'host', 'application_name']);
   const unknown = [...params.keys()].filter((key) => !allowed.has(key));
-  if (unknown.length > 0) throw new InvalidUrl(`has unsupported parameters: ${unknown.join(', ')} (supported: ${[...allowed].join(', ')})`);
+  if (unknown.length > 0)
+    throw new InvalidUrl(`has unsupported parameters: ${unknown.join(', ')} (supported: ${[...allowed].join(', ')})`);
 
   const host = params.get('host') ?? decode(parsed.hostname.replace(/^\[|\]$/g, ''), 'host');
   if (!host) throw new InvalidUrl('has no host');
@@ -98,6 +104,8 @@ function readRootCert(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InvalidUrl(`names sslrootcert ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new InvalidUrl(
+      `names sslrootcert ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }

@@ -3,14 +3,14 @@
 // the failure. cli.ts wraps it in a process; tests run it in-process.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { Flags, Invocation } from './commands/command.ts';
+import { COMMANDS, type CommandName, usage } from './commands/index.ts';
 import { type Config, type Database, loadConfig } from './config.ts';
 import { DatabaseMissing, DatabasesFailed, exitCodeOf, Interrupted, MigrateError, UsageError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { redact } from './redact.ts';
 import { type Session, withSession } from './session.ts';
 import { SignalWatch } from './signals.ts';
-import type { Flags, Invocation } from './commands/command.ts';
-import { COMMANDS, usage, type CommandName } from './commands/index.ts';
 
 export interface Io {
   env: NodeJS.ProcessEnv;
@@ -28,7 +28,8 @@ export async function dispatch(argv: string[], io: Io): Promise<void> {
   if (argv[0] === '--version') return print(version());
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return print(usage());
   const parsed = parse(argv);
-  if (parsed.flags.help) return print(`usage: mnemolite-migrate ${COMMANDS[parsed.command].usage}\n\n${COMMANDS[parsed.command].summary}`);
+  if (parsed.flags.help)
+    return print(`usage: mnemolite-migrate ${COMMANDS[parsed.command].usage}\n\n${COMMANDS[parsed.command].summary}`);
   await run(parsed, io, print);
 }
 
@@ -38,7 +39,7 @@ function parse(argv: string[]): Parsed {
   if (named && !(first in COMMANDS)) throw new UsageError(`unknown command "${first}"\n\n${usage()}`);
   const name = (named ? first : 'up') as CommandName;
   const spec = COMMANDS[name];
-  let result;
+  let result: ReturnType<typeof parseArgs>;
   try {
     result = parseArgs({ args: named ? rest : argv, options: spec.options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -70,7 +71,9 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
   try {
     if (config.databases.length === 1) {
       const log = createLogger(config.log, io.stderr);
-      const result = await onDatabase(command, config, config.databases[0]!, log, signals, (session) => remote.run(session, args));
+      const result = await onDatabase(command, config, config.databases[0]!, log, signals, (session) =>
+        remote.run(session, args),
+      );
       return finish(print, remote.format(result, { json }), remote.failure?.(result));
     }
     // several databases (MIGRATE_DATABASES): one after the other, each under its own lock and
@@ -94,7 +97,11 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
     }
     if (json) print(JSON.stringify(outcomes, null, 2));
     const failed = outcomes.filter((outcome) => outcome.exit_code !== 0);
-    if (failed.length > 0) throw new DatabasesFailed(failed.map((outcome) => ({ database: outcome.database, exitCode: outcome.exit_code })), config.databases.length);
+    if (failed.length > 0)
+      throw new DatabasesFailed(
+        failed.map((outcome) => ({ database: outcome.database, exitCode: outcome.exit_code })),
+        config.databases.length,
+      );
   } finally {
     uninstall();
   }
@@ -135,7 +142,14 @@ export function errorReport(error: unknown, env: NodeJS.ProcessEnv, database?: s
   const details = known ? error.details : [];
   const json = (env.LOG_FORMAT ?? '').trim().toLowerCase() === 'json';
   const line = json
-    ? JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: message, details, exit_code: exitCodeOf(error), ...(database && { database }) })
+    ? JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'error',
+        msg: message,
+        details,
+        exit_code: exitCodeOf(error),
+        ...(database && { database }),
+      })
     : [`${database ? `${database}: ` : ''}error: ${message}`, ...details.map((d) => `  ${d}`)].join('\n');
   return `${redact(line)}\n`;
 }

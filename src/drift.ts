@@ -1,6 +1,7 @@
 // The directory compared with the ledger. Pure: no I/O, so every case is cheap to test.
-import { SchemaMismatch } from './errors.ts';
+
 import type { AppliedMigration } from './database/port.ts';
+import { SchemaMismatch } from './errors.ts';
 import type { MigrationFile } from './migration-files.ts';
 
 export interface Drift {
@@ -25,7 +26,10 @@ export function compare(files: readonly MigrationFile[], applied: readonly Appli
   let lastApplied = -1;
   files.forEach((file, index) => {
     const row = byName.get(file.name);
-    if (!row) return drift.pending.push(file);
+    if (!row) {
+      drift.pending.push(file);
+      return;
+    }
     lastApplied = index;
     if (row.checksum === null) drift.unrecorded.push(file);
     else if (row.checksum.trim() !== file.checksum) drift.changed.push(file);
@@ -42,8 +46,14 @@ export interface DriftProblems {
 
 export function driftProblems(drift: Drift): DriftProblems {
   return {
-    changed: drift.changed.map((file) => `${file.name}: applied, but ${file.path} has changed since (run \`repair ${file.name}\` to accept the new content)`),
-    missing: drift.missing.map((row) => `${row.name}: applied on ${row.runOn.toISOString()}, but not in this image's migrations (the database is ahead of this image)`),
+    changed: drift.changed.map(
+      (file) =>
+        `${file.name}: applied, but ${file.path} has changed since (run \`repair ${file.name}\` to accept the new content)`,
+    ),
+    missing: drift.missing.map(
+      (row) =>
+        `${row.name}: applied on ${row.runOn.toISOString()}, but not in this image's migrations (the database is ahead of this image)`,
+    ),
   };
 }
 
@@ -51,7 +61,10 @@ export function driftProblems(drift: Drift): DriftProblems {
 export function driftMismatch({ changed, missing }: DriftProblems): SchemaMismatch | undefined {
   const problems = [...changed, ...missing];
   if (problems.length === 0) return undefined;
-  const what = missing.length > 0 && changed.length === 0 ? 'the database is ahead of these migrations' : 'applied migrations have drifted';
+  const what =
+    missing.length > 0 && changed.length === 0
+      ? 'the database is ahead of these migrations'
+      : 'applied migrations have drifted';
   return new SchemaMismatch(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
 }
 

@@ -66,7 +66,9 @@ export class DatabaseMissing extends DatabaseUnavailable {}
 export class DatabasesFailed extends MigrateError {
   readonly exitCode: number;
   constructor(failed: { database: string; exitCode: number }[], of: number) {
-    super(`${failed.length} of ${of} databases failed: ${failed.map((f) => `${f.database} (exit ${f.exitCode})`).join(', ')}`);
+    super(
+      `${failed.length} of ${of} databases failed: ${failed.map((f) => `${f.database} (exit ${f.exitCode})`).join(', ')}`,
+    );
     this.exitCode = Math.max(...failed.map((f) => f.exitCode));
   }
 }

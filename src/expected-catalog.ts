@@ -39,7 +39,9 @@ export function readExpectedCatalogs(migrationsDir: string, files: readonly Migr
       text = readFileSync(expectedFile(migrationsDir, file.name), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { points, unknownFrom: file.name };
-      throw new ConfigError(`expected catalog of ${file.name} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+      throw new ConfigError(
+        `expected catalog of ${file.name} cannot be read (${(error as NodeJS.ErrnoException).code})`,
+      );
     }
     catalog = applyDelta(catalog, parseDelta(text, file.name));
     points.push({ name: file.name, catalog });
@@ -53,7 +55,10 @@ export function parseDelta(text: string, name: string): CatalogDelta {
     if (line === '' || line.startsWith('#')) return;
     if (line.startsWith('+ ')) delta.added.push(line.slice(2));
     else if (line.startsWith('- ')) delta.removed.push(line.slice(2));
-    else throw new ConfigError(`expected catalog of ${name}, line ${index + 1}: neither "+ " nor "- " (regenerate it with \`snapshot\`)`);
+    else
+      throw new ConfigError(
+        `expected catalog of ${name}, line ${index + 1}: neither "+ " nor "- " (regenerate it with \`snapshot\`)`,
+      );
   });
   return delta;
 }
@@ -130,7 +135,8 @@ function byObject(lines: Iterable<string>): Map<string, string> {
   return map;
 }
 
-export const matches = (comparison: CatalogComparison): boolean => comparison.missing.length === 0 && comparison.different.length === 0;
+export const matches = (comparison: CatalogComparison): boolean =>
+  comparison.missing.length === 0 && comparison.different.length === 0;
 
 /** One line per difference, for error details. */
 export function describeDifferences(comparison: CatalogComparison): string[] {

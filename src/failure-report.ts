@@ -46,27 +46,42 @@ export async function explainFailure(session: Session, error: unknown, running: 
     ...(pgError.hint ? [`hint: ${pgError.hint}`] : []),
   ];
   if (!transactional) {
-    details.push('this migration runs outside a transaction: statements before the failing one stay applied; it is not recorded, so the next run repeats it');
+    details.push(
+      'this migration runs outside a transaction: statements before the failing one stay applied; it is not recorded, so the next run repeats it',
+    );
     const invalid = await database.invalidIndexes().catch(() => []);
-    if (invalid.length > 0) details.push(`invalid indexes left behind: ${invalid.join(', ')} (the rerun drops and rebuilds them, or drop them with DROP INDEX CONCURRENTLY)`);
+    if (invalid.length > 0)
+      details.push(
+        `invalid indexes left behind: ${invalid.join(', ')} (the rerun drops and rebuilds them, or drop them with DROP INDEX CONCURRENTLY)`,
+      );
   }
   if (pgError.code === LOCK_NOT_AVAILABLE) {
     const blockers = (await database.blockers().catch(() => [])).map(describeBlocker);
     const failure = new MigrationFailed(
       `migration ${name} could not lock what it changes within MIGRATE_DDL_LOCK_TIMEOUT (${session.config.ddlLockTimeoutMs / 1000} s); rolled back`,
-      [...details, ...(blockers.length ? blockers.map((b) => `blocked by ${b}`) : ['the blocking session has already finished'])],
+      [
+        ...details,
+        ...(blockers.length ? blockers.map((b) => `blocked by ${b}`) : ['the blocking session has already finished']),
+      ],
     );
     return new LockNotGranted(name, failure);
   }
   if (pgError.code === QUERY_CANCELED && session.config.statementTimeoutMs > 0) {
-    return new MigrationFailed(`migration ${name} exceeded MIGRATE_STATEMENT_TIMEOUT (${session.config.statementTimeoutMs / 1000} s)${transactional ? '; rolled back' : ''}`, details);
+    return new MigrationFailed(
+      `migration ${name} exceeded MIGRATE_STATEMENT_TIMEOUT (${session.config.statementTimeoutMs / 1000} s)${transactional ? '; rolled back' : ''}`,
+      details,
+    );
   }
   return new MigrationFailed(`migration ${name} failed${transactional ? ' and was rolled back' : ''}`, details);
 }
 
 export function interrupted(session: Session, migration: string | undefined): Interrupted {
   const signal = session.signals.received!;
-  return new Interrupted(signal, migration && `during ${migration}, which was rolled back`, 'the migration lock is released');
+  return new Interrupted(
+    signal,
+    migration && `during ${migration}, which was rolled back`,
+    'the migration lock is released',
+  );
 }
 
 // The statement, cut to the lines around PostgreSQL's error position.

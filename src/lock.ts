@@ -5,7 +5,7 @@
 import type { Database, LockHolder } from './database/port.ts';
 import { Interrupted, LockTimeout } from './errors.ts';
 import type { Logger } from './log.ts';
-import { backoff, sleep, type SignalWatch } from './signals.ts';
+import { backoff, type SignalWatch, sleep } from './signals.ts';
 
 export interface LockOptions {
   timeoutMs: number;
@@ -17,7 +17,12 @@ export interface LockOptions {
  * Runs `work` holding the lock, waiting for it up to `timeoutMs`; while waiting,
  * `unless` may end the wait with its own result (another runner did the work).
  */
-export async function withLock<T>(database: Database, options: LockOptions, work: () => Promise<T>, unless?: () => Promise<T | undefined>): Promise<T> {
+export async function withLock<T>(
+  database: Database,
+  options: LockOptions,
+  work: () => Promise<T>,
+  unless?: () => Promise<T | undefined>,
+): Promise<T> {
   const { timeoutMs, log, signals } = options;
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
@@ -39,7 +44,10 @@ export async function withLock<T>(database: Database, options: LockOptions, work
         `migration lock not acquired within ${timeoutMs / 1000} s (MIGRATE_LOCK_TIMEOUT); held by ${describeHolder(await database.lockHolder())}`,
       );
     }
-    if (attempt === 0) log.info(`another runner holds the migration lock (${describeHolder(await database.lockHolder())}); waiting up to ${timeoutMs / 1000} s`);
+    if (attempt === 0)
+      log.info(
+        `another runner holds the migration lock (${describeHolder(await database.lockHolder())}); waiting up to ${timeoutMs / 1000} s`,
+      );
     // short polls: a waiter should notice within a fraction of a second that the work is done
     await sleep(Math.min(backoff(attempt, 25, 250), Math.max(0, deadline - Date.now())), signals.abortSignal);
   }

@@ -2,7 +2,7 @@
 // order), with a checksum per file, read without loading any migration module:
 // this is all the no-op path needs.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
 
@@ -17,12 +17,19 @@ export interface MigrationFile {
 export const MIGRATION_EXTENSIONS = ['.sql', '.js', '.ts', '.cjs', '.mjs', '.cts', '.mts'];
 
 export function listMigrations(dir: string): MigrationFile[] {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable'
+          : code === 'ENOTDIR'
+            ? 'is not a directory'
+            : `cannot be read (${code})`;
     throw new ConfigError(`MIGRATIONS_DIR ${dir} ${why}`);
   }
   // like node-pg-migrate: regular files and links, dot files ignored
@@ -31,9 +38,11 @@ export function listMigrations(dir: string): MigrationFile[] {
 
   const problems: string[] = [];
   for (const name of names) {
-    if (!MIGRATION_EXTENSIONS.includes(extname(name).toLowerCase())) problems.push(`${name}: not a migration (expected ${MIGRATION_EXTENSIONS.join(' ')})`);
+    if (!MIGRATION_EXTENSIONS.includes(extname(name).toLowerCase()))
+      problems.push(`${name}: not a migration (expected ${MIGRATION_EXTENSIONS.join(' ')})`);
     else if (!/^\d+/.test(name)) problems.push(`${name}: a migration name must start with its number or timestamp`);
-    else if (Number.isNaN(orderOf(name))) problems.push(`${name}: a 17-digit prefix must be a UTC time, yyyyMMddHHmmssSSS`);
+    else if (Number.isNaN(orderOf(name)))
+      problems.push(`${name}: a 17-digit prefix must be a UTC time, yyyyMMddHHmmssSSS`);
   }
   if (problems.length === 0) problems.push(...duplicates(names));
   if (problems.length > 0) throw new ConfigError(`MIGRATIONS_DIR ${dir} has files that cannot be migrations`, problems);
@@ -49,7 +58,11 @@ export function listMigrations(dir: string): MigrationFile[] {
       } catch (error) {
         throw new ConfigError(`migration ${path} cannot be read (${(error as NodeJS.ErrnoException).code})`);
       }
-      return { name: file.slice(0, -extname(file).length), path, checksum: createHash('sha256').update(bytes).digest('hex') };
+      return {
+        name: file.slice(0, -extname(file).length),
+        path,
+        checksum: createHash('sha256').update(bytes).digest('hex'),
+      };
     });
 }
 

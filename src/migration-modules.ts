@@ -1,7 +1,8 @@
 // What migration modules declare besides their SQL. Read only when there is
 // work: loading modules is slow, and the no-op path never does.
-import { isSql, loadMigration } from './migration-loader.ts';
+
 import type { MigrationFile } from './migration-files.ts';
+import { isSql, loadMigration } from './migration-loader.ts';
 
 /** What a migration may export as `replaces`: the part of MnemoLite's own history it stands for. */
 export interface Replaces {

@@ -14,7 +14,6 @@ export interface MigrationSql {
   transaction: boolean;
 }
 
-
 export async function renderMigrationSql(path: string, direction: 'up' | 'down'): Promise<MigrationSql> {
   const file = basename(path);
   const actions = await loadMigration(path);

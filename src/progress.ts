@@ -11,7 +11,11 @@ export class ProgressReporter {
   /** a heartbeat still waiting for its sample: the next one is skipped, not stacked */
   private beating = false;
 
-  constructor(private readonly intervalMs: number, private readonly log: Logger, private readonly watcher: ProgressWatcher) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+    private readonly watcher: ProgressWatcher,
+  ) {}
 
   start(migration: string): void {
     this.stop();
@@ -43,8 +47,14 @@ export class ProgressReporter {
         elapsed_s: Math.round(sample.seconds),
         ...(sample.wait_event && { waiting_on: sample.wait_event }),
         ...(sample.phase && { index: sample.index, phase: sample.phase }),
-        ...(Number(sample.blocks_total) > 0 && { blocks_done: Number(sample.blocks_done), blocks_total: Number(sample.blocks_total) }),
-        ...(Number(sample.tuples_total) > 0 && { tuples_done: Number(sample.tuples_done), tuples_total: Number(sample.tuples_total) }),
+        ...(Number(sample.blocks_total) > 0 && {
+          blocks_done: Number(sample.blocks_done),
+          blocks_total: Number(sample.blocks_total),
+        }),
+        ...(Number(sample.tuples_total) > 0 && {
+          tuples_done: Number(sample.tuples_done),
+          tuples_total: Number(sample.tuples_total),
+        }),
       };
       this.log.info(`still running ${migration}${describe(fields)}`, fields);
     } catch (error) {
@@ -55,10 +65,21 @@ export class ProgressReporter {
   }
 }
 
-function describe(fields: { elapsed_s: number; waiting_on?: string; phase?: string; blocks_done?: number; blocks_total?: number; tuples_done?: number; tuples_total?: number }): string {
+function describe(fields: {
+  elapsed_s: number;
+  waiting_on?: string;
+  phase?: string;
+  blocks_done?: number;
+  blocks_total?: number;
+  tuples_done?: number;
+  tuples_total?: number;
+}): string {
   const parts = [`${fields.elapsed_s} s`];
   if (fields.phase) parts.push(fields.phase);
-  if (fields.blocks_total) parts.push(`blocks ${fields.blocks_done}/${fields.blocks_total} (${Math.floor((100 * fields.blocks_done!) / fields.blocks_total)}%)`);
+  if (fields.blocks_total)
+    parts.push(
+      `blocks ${fields.blocks_done}/${fields.blocks_total} (${Math.floor((100 * fields.blocks_done!) / fields.blocks_total)}%)`,
+    );
   if (fields.tuples_total) parts.push(`tuples ${fields.tuples_done}/${fields.tuples_total}`);
   if (fields.waiting_on) parts.push(`waiting on ${fields.waiting_on}`);
   return `: ${parts.join(', ')}`;

@@ -21,7 +21,8 @@ export async function checkSchema(session: Session, applied: readonly string[]):
   const none = { at: null, missing: [], different: [], extra: [] };
   if (last < 0) return { ...none, skipped: 'no migration is applied' };
   const expected = readExpectedCatalogs(config.migrationsDir, files.slice(0, last + 1));
-  if (expected.unknownFrom) return { ...none, skipped: `${expected.unknownFrom} has no expected catalog (write it with \`snapshot\`)` };
+  if (expected.unknownFrom)
+    return { ...none, skipped: `${expected.unknownFrom} has no expected catalog (write it with \`snapshot\`)` };
   const comparison = compareCatalogs(expected.points.at(-1)!.catalog, await database.catalog());
   return {
     at: files[last]!.name,

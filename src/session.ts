@@ -39,7 +39,12 @@ export interface Session extends Context {
 /** The ledger's schema: node-pg-migrate's default, which MnemoLite keeps. */
 export const LEDGER_SCHEMA = 'public';
 
-export function createSession(context: Context, database: Database, files: MigrationFile[], migrator: Migrator): Session {
+export function createSession(
+  context: Context,
+  database: Database,
+  files: MigrationFile[],
+  migrator: Migrator,
+): Session {
   const lock = { timeoutMs: context.config.lockTimeoutMs, log: context.log, signals: context.signals };
   const session: Session = {
     ...context,

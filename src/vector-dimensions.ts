@@ -5,12 +5,17 @@ import { SchemaMismatch } from './errors.ts';
 
 /** The columns of another size, described; empty when all match. */
 export async function vectorDimensionProblems(database: Database, dimension: number): Promise<string[]> {
-  return (await database.vectorColumns()).filter((c) => c.dimensions !== dimension).map((c) => `${c.column} has ${c.dimensions} dimensions`);
+  return (await database.vectorColumns())
+    .filter((c) => c.dimensions !== dimension)
+    .map((c) => `${c.column} has ${c.dimensions} dimensions`);
 }
 
 export function vectorMismatch(problems: string[], dimension: number): SchemaMismatch | undefined {
   if (problems.length === 0) return undefined;
-  return new SchemaMismatch(`${problems.length} vector column${problems.length === 1 ? ' does' : 's do'} not have EMBEDDING_DIMENSION = ${dimension}`, problems);
+  return new SchemaMismatch(
+    `${problems.length} vector column${problems.length === 1 ? ' does' : 's do'} not have EMBEDDING_DIMENSION = ${dimension}`,
+    problems,
+  );
 }
 
 export async function checkVectorDimensions(database: Database, dimension: number): Promise<void> {

@@ -6,10 +6,20 @@ import type { Config } from './config.ts';
 import { sessionSettings } from './database/session-settings.ts';
 import { DatabaseMissing, DatabaseUnavailable, Interrupted } from './errors.ts';
 import type { Logger } from './log.ts';
-import { backoff, sleep, type SignalWatch } from './signals.ts';
+import { backoff, type SignalWatch, sleep } from './signals.ts';
 
 // Network errors and PostgreSQL's "starting up / shutting down / too many connections".
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', '57P03', '53300']);
+const RETRYABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P03',
+  '53300',
+]);
 
 export interface Database {
   client: pg.Client;
@@ -54,7 +64,10 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
           `database ${display} did not accept connections within ${config.waitTimeoutMs / 1000} s (last error: ${cause.text})`,
         );
       }
-      if (attempt === 0) log.info(`waiting for database ${display} (${cause.text}); retrying for up to ${Math.round(remaining / 1000)} s`);
+      if (attempt === 0)
+        log.info(
+          `waiting for database ${display} (${cause.text}); retrying for up to ${Math.round(remaining / 1000)} s`,
+        );
       else log.debug(`still waiting for ${display}: ${cause.text}`);
       await sleep(Math.min(backoff(attempt, 100, 2000), deadline - Date.now()), signals.abortSignal);
       if (signals.received) throw new Interrupted(signals.received, `while waiting for ${display}`);
@@ -64,7 +77,10 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
 
 // Certificate problems and TLS refusals: the same answer however often we ask.
 const TLS_CODE = /^ERR_(TLS|SSL)_|CERT|SELF_SIGNED|UNABLE_TO_/;
-const TLS_REFUSED = ['The server does not support SSL connections', 'There was an error establishing an SSL connection'];
+const TLS_REFUSED = [
+  'The server does not support SSL connections',
+  'There was an error establishing an SSL connection',
+];
 
 function describe(error: unknown): { retryable: boolean; text: string; missing?: boolean } {
   const e = error as NodeJS.ErrnoException & { hostname?: string };

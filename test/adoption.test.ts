@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase, withClient } from './support/database.ts';
 import { runInProcess } from './support/in-process.ts';
-import { restoreState } from './support/mnemolite-fixtures.ts';
 import { migrationsDir } from './support/migrations-dir.ts';
+import { restoreState } from './support/mnemolite-fixtures.ts';
 import { connectPort } from './support/postgres-port.ts';
 
 let db: TestDatabase;
@@ -30,8 +30,12 @@ describe('a database without history that matches no point of the chain', () => 
     const before = await catalog();
     const result = await up();
     expect(result.code).toBe(6);
-    expect(result.stderr).toContain('matches no point of the chain; nearest: 20251001000002000_indexing-errors, 2 differences; nothing was changed');
-    expect(result.stderr).toContain('missing: index public.nodes.nodes_type_idx: CREATE INDEX nodes_type_idx ON public.nodes USING btree (node_type)');
+    expect(result.stderr).toContain(
+      'matches no point of the chain; nearest: 20251001000002000_indexing-errors, 2 differences; nothing was changed',
+    );
+    expect(result.stderr).toContain(
+      'missing: index public.nodes.nodes_type_idx: CREATE INDEX nodes_type_idx ON public.nodes USING btree (node_type)',
+    );
     expect(result.stderr).toContain("different: column public.edges.properties jsonb null default='[]'::jsonb");
     expect(await catalog()).toEqual(before);
   });
@@ -46,10 +50,14 @@ describe('a database without history that matches no point of the chain', () => 
 
   it('an Alembic revision its schema is not at: refused, the nearest point of that revision named', async () => {
     await restoreState(db.url, 'init');
-    await db.query(`create table alembic_version (version_num varchar(32) primary key); insert into alembic_version values ('a40a6de7d379')`);
+    await db.query(
+      `create table alembic_version (version_num varchar(32) primary key); insert into alembic_version values ('a40a6de7d379')`,
+    );
     const result = await up();
     expect(result.code).toBe(6);
-    expect(result.stderr).toContain('(alembic_version says a40a6de7d379) matches no point of the chain; nearest: 20251002000002000_code-chunks-embedding-code-hnsw');
+    expect(result.stderr).toContain(
+      '(alembic_version says a40a6de7d379) matches no point of the chain; nearest: 20251002000002000_code-chunks-embedding-code-hnsw',
+    );
     expect(result.stderr).toContain('missing: table public.code_chunks');
   });
 
@@ -64,7 +72,13 @@ describe('a database without history that matches no point of the chain', () => 
 
   it('migrations without expected catalogs cannot verify a database that has tables: refused', async () => {
     await db.query('create table existing (id int)');
-    const dir = migrationsDir({ '1_add.sql': '-- Up Migration\nalter table existing add column note text;\n-- Down Migration\nalter table existing drop column note;' }, { shipped: false });
+    const dir = migrationsDir(
+      {
+        '1_add.sql':
+          '-- Up Migration\nalter table existing add column note text;\n-- Down Migration\nalter table existing drop column note;',
+      },
+      { shipped: false },
+    );
     const result = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(result.code).toBe(6);
     expect(result.stderr).toContain('1_add has no expected catalog');
@@ -78,7 +92,9 @@ describe('objects of the operator’s own', () => {
     await db.query('create table my_notes (id int primary key, body text)');
     const result = await up();
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/warn: \d+ objects? no migration makes \(left as they are\): .*table public\.my_notes/);
+    expect(result.stderr).toMatch(
+      /warn: \d+ objects? no migration makes \(left as they are\): .*table public\.my_notes/,
+    );
     const verify = await runInProcess(['verify'], { DATABASE_URL: db.url });
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('table public.my_notes');
@@ -91,12 +107,17 @@ describe('stamp', () => {
     await restoreState(db.url, 'init');
     const refused = await runInProcess(['stamp', '20251002000000000_code-chunks'], { DATABASE_URL: db.url });
     expect(refused.code).toBe(6);
-    expect(refused.stderr).toContain('the schema is not what the migrations up to 20251002000000000_code-chunks make; refusing to stamp');
+    expect(refused.stderr).toContain(
+      'the schema is not what the migrations up to 20251002000000000_code-chunks make; refusing to stamp',
+    );
     expect(refused.stderr).toContain('missing: table public.code_chunks');
 
     const ok = await runInProcess(['stamp', '20251001000002000_indexing-errors'], { DATABASE_URL: db.url });
     expect(ok.code, ok.stderr).toBe(0);
-    expect(await db.query('select name from pgmigrations order by id')).toEqual([{ name: '20251001000000000_baseline' }, { name: '20251001000002000_indexing-errors' }]);
+    expect(await db.query('select name from pgmigrations order by id')).toEqual([
+      { name: '20251001000000000_baseline' },
+      { name: '20251001000002000_indexing-errors' },
+    ]);
     expect((await runInProcess(['stamp', 'no_such_migration'], { DATABASE_URL: db.url })).code).toBe(2);
   });
 });

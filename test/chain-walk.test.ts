@@ -22,10 +22,19 @@ afterAll(() => db.drop());
 const files = listMigrations(SHIPPED_MIGRATIONS);
 const expected = readExpectedCatalogs(SHIPPED_MIGRATIONS, files);
 const inSession = <T>(work: (session: Session) => Promise<T>) =>
-  withSession({ config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }), log: createLogger({ format: 'text', level: 'error' }, () => undefined), signals: new SignalWatch() }, work);
+  withSession(
+    {
+      config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }),
+      log: createLogger({ format: 'text', level: 'error' }, () => undefined),
+      signals: new SignalWatch(),
+    },
+    work,
+  );
 const differences = async (session: Session, index: number) => {
   const comparison = compareCatalogs(expected.points[index]!.catalog, await session.database.catalog());
-  return [...comparison.missing, ...comparison.different.flat(), ...comparison.extra].filter((line) => !line.startsWith('extension plpgsql'));
+  return [...comparison.missing, ...comparison.different.flat(), ...comparison.extra].filter(
+    (line) => !line.startsWith('extension plpgsql'),
+  );
 };
 
 describe('the shipped chain', () => {
@@ -58,7 +67,13 @@ describe('the shipped chain', () => {
     const dir = migrationsDir({});
     const last = files.at(-1)!;
     const path = `${dir}/${last.name}.ts`;
-    writeFileSync(path, readFileSync(path, 'utf8').replace('COMMENT ON VIEW index_maintenance_preview IS', "COMMENT ON VIEW index_maintenance_preview IS 'edited'; SELECT"));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        'COMMENT ON VIEW index_maintenance_preview IS',
+        "COMMENT ON VIEW index_maintenance_preview IS 'edited'; SELECT",
+      ),
+    );
     const scratch = await freshDatabase();
     try {
       const check = await runCli(['snapshot', '--check'], { DATABASE_URL: scratch.url, MIGRATIONS_DIR: dir });

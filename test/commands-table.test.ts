@@ -5,7 +5,17 @@ import { COMMANDS, type CommandName } from '../src/commands/index.ts';
 import * as errors from '../src/errors.ts';
 import { exitCodeOf } from '../src/errors.ts';
 
-const RETURNING_DATA: CommandName[] = ['up', 'down', 'status', 'history', 'current', 'verify', 'plan', 'lint', 'snapshot'];
+const RETURNING_DATA: CommandName[] = [
+  'up',
+  'down',
+  'status',
+  'history',
+  'current',
+  'verify',
+  'plan',
+  'lint',
+  'snapshot',
+];
 
 describe('the command table', () => {
   it('every command that returns data takes --json', () => {
@@ -16,7 +26,9 @@ describe('the command table', () => {
   });
 
   it('each entry loads a module with args, run and format; only lint and create work without the database', async () => {
-    const local = Object.entries(COMMANDS).filter(([, spec]) => !spec.database).map(([name]) => name);
+    const local = Object.entries(COMMANDS)
+      .filter(([, spec]) => !spec.database)
+      .map(([name]) => name);
     expect(local.sort()).toEqual(['create', 'lint']);
     for (const [name, spec] of Object.entries(COMMANDS)) {
       const command = await spec.load();
@@ -49,7 +61,9 @@ describe('the command table', () => {
 
   it('create refuses --sql with --no-transaction before writing anything', async () => {
     const create = await COMMANDS.create.load();
-    expect(() => create.args({ flags: { sql: true, 'no-transaction': true }, positionals: ['x'], config: {} as never })).toThrow(errors.UsageError);
+    expect(() =>
+      create.args({ flags: { sql: true, 'no-transaction': true }, positionals: ['x'], config: {} as never }),
+    ).toThrow(errors.UsageError);
   });
 });
 
@@ -66,7 +80,17 @@ describe('errors carry their exit code', () => {
     [new errors.DatabaseUnavailable('m'), 4],
     [new errors.DatabaseMissing('m'), 4],
     // several databases: the exit code is the worst of theirs
-    [new errors.DatabasesFailed([{ database: 'a', exitCode: 4 }, { database: 'b', exitCode: 6 }, { database: 'c', exitCode: 1 }], 4), 6],
+    [
+      new errors.DatabasesFailed(
+        [
+          { database: 'a', exitCode: 4 },
+          { database: 'b', exitCode: 6 },
+          { database: 'c', exitCode: 1 },
+        ],
+        4,
+      ),
+      6,
+    ],
     [new errors.DatabasesFailed([{ database: 'a', exitCode: 5 }], 2), 5],
     [new errors.LockTimeout('m'), 5],
     [new errors.SchemaMismatch('m'), 6],
@@ -81,9 +105,15 @@ describe('errors carry their exit code', () => {
   });
 
   it('every class in errors.ts is covered above', () => {
-    const classes = Object.values(errors).filter((value) => typeof value === 'function' && /^class /.test(value.toString()));
+    const classes = Object.values(errors).filter(
+      (value) => typeof value === 'function' && /^class /.test(value.toString()),
+    );
     const covered = new Set(cases.map(([error]) => error.constructor));
-    expect(classes.filter((c) => c !== errors.MigrateError && !covered.has(c as never)).map((c) => (c as { name: string }).name)).toEqual([]);
+    expect(
+      classes
+        .filter((c) => c !== errors.MigrateError && !covered.has(c as never))
+        .map((c) => (c as { name: string }).name),
+    ).toEqual([]);
   });
 
   it('an unexpected error is still a failure (1)', () => {
@@ -92,10 +122,14 @@ describe('errors carry their exit code', () => {
   });
 
   it('one place words a stop by signal', () => {
-    expect(new errors.Interrupted('SIGTERM', 'while waiting for the migration lock').message).toBe('stopped by SIGTERM while waiting for the migration lock');
-    expect(new errors.Interrupted('SIGINT', 'during 001_a, which was rolled back', 'the migration lock is released').message).toBe(
-      'stopped by SIGINT during 001_a, which was rolled back; the migration lock is released',
+    expect(new errors.Interrupted('SIGTERM', 'while waiting for the migration lock').message).toBe(
+      'stopped by SIGTERM while waiting for the migration lock',
     );
-    expect(new errors.Interrupted('SIGTERM', undefined, 'the migration lock is released').message).toBe('stopped by SIGTERM; the migration lock is released');
+    expect(
+      new errors.Interrupted('SIGINT', 'during 001_a, which was rolled back', 'the migration lock is released').message,
+    ).toBe('stopped by SIGINT during 001_a, which was rolled back; the migration lock is released');
+    expect(new errors.Interrupted('SIGTERM', undefined, 'the migration lock is released').message).toBe(
+      'stopped by SIGTERM; the migration lock is released',
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, waitForOutput } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { runInProcess } from './support/in-process.ts';
@@ -23,12 +23,16 @@ async function holdLock(url: string): Promise<{ pid: number; release(): Promise<
 }
 
 describe('many runners at once (a Kubernetes rollout)', () => {
-  it('10 runners that all found the lock taken: one applies, the others wait and leave, every migration recorded once', { timeout: 300_000 }, async () => {
+  it('10 runners that all found the lock taken: one applies, the others wait and leave, every migration recorded once', {
+    timeout: 300_000,
+  }, async () => {
     const dir = migrationsDir({});
     // Contention by construction, not by timing: the lock is held until every
     // runner has said, naming the holder, that it is waiting for it.
     const holder = await holdLock(db.url);
-    const runners = Array.from({ length: 10 }, () => startCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir, LOG_FORMAT: 'json' }));
+    const runners = Array.from({ length: 10 }, () =>
+      startCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir, LOG_FORMAT: 'json' }),
+    );
     try {
       const waiting = `another runner holds the migration lock (pid ${holder.pid} (lock-holder-probe)`;
       await Promise.all(runners.map(({ child }) => waitForOutput(child, waiting, 240_000)));
@@ -38,14 +42,22 @@ describe('many runners at once (a Kubernetes rollout)', () => {
     const results = await Promise.all(runners.map(({ done }) => done));
     expect(results.map((r) => r.code)).toEqual(Array(10).fill(0));
 
-    const logs = results.map((r) => r.stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; migration?: string }));
+    const logs = results.map((r) =>
+      r.stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string; migration?: string }),
+    );
     const appliers = logs.filter((lines) => lines.some((line) => line.msg.startsWith('applying ')));
     expect(appliers).toHaveLength(1);
-    for (const lines of logs.filter((l) => l !== appliers[0])) expect(lines.at(-1)!.msg).toBe(`database is up to date at ${HEAD}`);
+    for (const lines of logs.filter((l) => l !== appliers[0]))
+      expect(lines.at(-1)!.msg).toBe(`database is up to date at ${HEAD}`);
 
     // the ledger holds what the one applier applied, each migration once
     const applied = appliers[0]!.filter((line) => line.msg.startsWith('applied ')).map((line) => line.migration);
-    const ledger = await db.query<{ name: string; n: number }>('select name, count(*)::int as n from pgmigrations group by name order by min(id)');
+    const ledger = await db.query<{ name: string; n: number }>(
+      'select name, count(*)::int as n from pgmigrations group by name order by min(id)',
+    );
     expect(ledger.map((row) => row.name)).toEqual(applied);
     expect(ledger.every((row) => row.n === 1)).toBe(true);
   });
@@ -63,7 +75,11 @@ describe('the lock wait is bounded', () => {
       expect(await other.query(`select to_regclass('events') as t`)).toEqual([{ t: null }]);
 
       // another migrations table is another lock: not blocked
-      const elsewhere = await runInProcess(['up'], { DATABASE_URL: other.url, MIGRATE_LOCK_TIMEOUT: '1', MIGRATIONS_TABLE: 'other_migrations' });
+      const elsewhere = await runInProcess(['up'], {
+        DATABASE_URL: other.url,
+        MIGRATE_LOCK_TIMEOUT: '1',
+        MIGRATIONS_TABLE: 'other_migrations',
+      });
       expect(elsewhere.code).toBe(0);
     } finally {
       await holder.release();

@@ -25,8 +25,13 @@ const secretFile = (content: string) => {
 
 describe('connection settings', () => {
   it('MIGRATE_DATABASES: every listed database on the same server, in order, the URL database kept for creating them', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://u:secret@h:5433/mnemolite', MIGRATE_DATABASES: ' mnemolite, mnemolite_test,mnemolite ' });
-    expect(config.databases.map((d) => [d.client.database, d.client.host, d.client.port, d.client.password, d.display])).toEqual([
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://u:secret@h:5433/mnemolite',
+      MIGRATE_DATABASES: ' mnemolite, mnemolite_test,mnemolite ',
+    });
+    expect(
+      config.databases.map((d) => [d.client.database, d.client.host, d.client.port, d.client.password, d.display]),
+    ).toEqual([
       ['mnemolite', 'h', 5433, 'secret', 'u@h:5433/mnemolite'],
       ['mnemolite_test', 'h', 5433, 'secret', 'u@h:5433/mnemolite_test'],
     ]);
@@ -42,26 +47,48 @@ describe('connection settings', () => {
 
   it('builds the URL from POSTGRES_* parts with MnemoLite defaults, encoding the password', () => {
     const config = loadConfig({ POSTGRES_PASSWORD: 'p@ss:w/rd#1' });
-    expect(config.database.client).toMatchObject({ host: 'db', port: 5432, user: 'mnemo', password: 'p@ss:w/rd#1', database: 'mnemolite' });
+    expect(config.database.client).toMatchObject({
+      host: 'db',
+      port: 5432,
+      user: 'mnemo',
+      password: 'p@ss:w/rd#1',
+      database: 'mnemolite',
+    });
     expect(config.database.display).toBe('mnemo@db:5432/mnemolite');
   });
 
   it('accepts SQLAlchemy-style URLs and normalises them', () => {
     for (const scheme of ['postgresql+asyncpg', 'postgresql+psycopg2', 'postgres', 'postgresql']) {
       const config = loadConfig({ DATABASE_URL: `${scheme}://u:p%40ss@h.example:6543/db1` });
-      expect(config.database.client).toMatchObject({ host: 'h.example', port: 6543, user: 'u', password: 'p@ss', database: 'db1' });
+      expect(config.database.client).toMatchObject({
+        host: 'h.example',
+        port: 6543,
+        user: 'u',
+        password: 'p@ss',
+        database: 'db1',
+      });
     }
   });
 
   it('honours sslmode in the URL and PGSSLMODE, the URL winning', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db?sslmode=require' }).database.client.ssl).toEqual({ rejectUnauthorized: false });
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db', PGSSLMODE: 'verify-full' }).database.client.ssl).toEqual({ rejectUnauthorized: true });
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db?sslmode=disable', PGSSLMODE: 'require' }).database.client.ssl).toBe(false);
-    expect(loadConfig({ DATABASE_URL: 'postgresql+asyncpg://u:p@h/db?ssl=require' }).database.client.ssl).toEqual({ rejectUnauthorized: false });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db?sslmode=require' }).database.client.ssl).toEqual({
+      rejectUnauthorized: false,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db', PGSSLMODE: 'verify-full' }).database.client.ssl).toEqual(
+      { rejectUnauthorized: true },
+    );
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db?sslmode=disable', PGSSLMODE: 'require' }).database.client.ssl,
+    ).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgresql+asyncpg://u:p@h/db?ssl=require' }).database.client.ssl).toEqual({
+      rejectUnauthorized: false,
+    });
   });
 
   it('reads DATABASE_URL_FILE and POSTGRES_PASSWORD_FILE, trimming the trailing newline', () => {
-    expect(loadConfig({ POSTGRES_PASSWORD_FILE: secretFile('from-a-file\n') }).database.client.password).toBe('from-a-file');
+    expect(loadConfig({ POSTGRES_PASSWORD_FILE: secretFile('from-a-file\n') }).database.client.password).toBe(
+      'from-a-file',
+    );
     const url = loadConfig({ DATABASE_URL_FILE: secretFile('postgresql://a:b@c:1/d\n') });
     expect(url.database.client).toMatchObject({ host: 'c', port: 1, user: 'a', password: 'b', database: 'd' });
   });
@@ -87,8 +114,17 @@ describe('validation', () => {
       EMBEDDING_DIMENSION: 'many',
     });
     expect(problems[0]).toBe('invalid configuration (5 problems)');
-    for (const name of ['POSTGRES_PORT', 'MIGRATE_WAIT_TIMEOUT', 'LOG_FORMAT', 'MIGRATIONS_TABLE', 'EMBEDDING_DIMENSION']) {
-      expect(problems.some((p) => p.startsWith(`${name}:`)), name).toBe(true);
+    for (const name of [
+      'POSTGRES_PORT',
+      'MIGRATE_WAIT_TIMEOUT',
+      'LOG_FORMAT',
+      'MIGRATIONS_TABLE',
+      'EMBEDDING_DIMENSION',
+    ]) {
+      expect(
+        problems.some((p) => p.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -99,8 +135,18 @@ describe('validation', () => {
   });
 
   it('reads an empty DATABASE_URL (or _FILE) as unset, like compose does', () => {
-    const config = loadConfig({ DATABASE_URL: '', DATABASE_URL_FILE: ' ', POSTGRES_HOST: 'pg.internal', POSTGRES_PASSWORD: 'x y z' });
-    expect(config.database.client).toMatchObject({ host: 'pg.internal', user: 'mnemo', password: 'x y z', database: 'mnemolite' });
+    const config = loadConfig({
+      DATABASE_URL: '',
+      DATABASE_URL_FILE: ' ',
+      POSTGRES_HOST: 'pg.internal',
+      POSTGRES_PASSWORD: 'x y z',
+    });
+    expect(config.database.client).toMatchObject({
+      host: 'pg.internal',
+      user: 'mnemo',
+      password: 'x y z',
+      database: 'mnemolite',
+    });
   });
 
   it('explains a URL with unencoded special characters without echoing it', () => {
@@ -111,7 +157,9 @@ describe('validation', () => {
   });
 
   it('lists every setting it reads', () => {
-    expect(SETTING_NAMES).toEqual(expect.arrayContaining(['DATABASE_URL', 'POSTGRES_PASSWORD_FILE', 'MIGRATE_LOCK_TIMEOUT', 'LOG_FORMAT']));
+    expect(SETTING_NAMES).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'POSTGRES_PASSWORD_FILE', 'MIGRATE_LOCK_TIMEOUT', 'LOG_FORMAT']),
+    );
   });
 });
 

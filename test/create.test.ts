@@ -35,14 +35,17 @@ describe('create', () => {
 
 describe('lint on the command line', () => {
   it('exits 1 on a finding not accepted, naming rule, file and line, and 0 once it is accepted with a reason', async () => {
-    const risky = '-- Up Migration\nalter table events add column score int;\n\ncreate index events_score_idx on events (score);\n';
+    const risky =
+      '-- Up Migration\nalter table events add column score int;\n\ncreate index events_score_idx on events (score);\n';
     const dir = migrationsDir({ '20270101000000000_score.sql': risky });
     const result = await runInProcess(['lint'], { MIGRATIONS_DIR: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/20270101000000000_score\.sql:4 {2}index-not-concurrent/);
     expect(result.stderr).toContain('lint: 1 finding not accepted');
 
-    const accepted = migrationsDir({ '20270101000000000_score.sql': `-- lint-accept: index-not-concurrent events is tiny in every deployment\n${risky}` });
+    const accepted = migrationsDir({
+      '20270101000000000_score.sql': `-- lint-accept: index-not-concurrent events is tiny in every deployment\n${risky}`,
+    });
     const ok = await runInProcess(['lint'], { MIGRATIONS_DIR: accepted });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('(accepted: events is tiny in every deployment)');

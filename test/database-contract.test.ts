@@ -2,8 +2,8 @@
 // and the in-memory twin the decision tests run on.
 import pg from 'pg';
 import { MemoryServer } from '../src/database/memory-database.ts';
-import { databaseContract, type Harness } from './support/database-contract.ts';
 import { freshDatabase } from './support/database.ts';
+import { databaseContract, type Harness } from './support/database-contract.ts';
 import { connectPort } from './support/postgres-port.ts';
 
 databaseContract('in memory', async (): Promise<Harness> => {
@@ -35,15 +35,24 @@ databaseContract('PostgreSQL', async (): Promise<Harness> => {
   };
   const admin = await open('contract-arrange');
   const sql = (text: string, values?: unknown[]) => admin.query(text, values);
-  const ensureLedger = (table: string) => sql(`create table if not exists ${table} (id serial primary key, name varchar(255) not null, run_on timestamp not null)`);
+  const ensureLedger = (table: string) =>
+    sql(
+      `create table if not exists ${table} (id serial primary key, name varchar(255) not null, run_on timestamp not null)`,
+    );
   return {
     connect: (table) => connectPort(db.url, table),
     arrange: {
       createExtension: async (name) => void (await sql(`create extension if not exists ${name}`)),
-      createTable: async (name, columns) => void (await sql(`create table ${name} (${Object.entries(columns).map(([c, t]) => `${c} ${t}`).join(', ')})`)),
+      createTable: async (name, columns) =>
+        void (await sql(
+          `create table ${name} (${Object.entries(columns)
+            .map(([c, t]) => `${c} ${t}`)
+            .join(', ')})`,
+        )),
       createIndex: async (table, name, column, options) => {
         await sql(`create index ${name} on ${table} (${column})`);
-        if (options?.valid === false) await sql(`update pg_index set indisvalid = false where indexrelid = $1::regclass`, [name]);
+        if (options?.valid === false)
+          await sql(`update pg_index set indisvalid = false where indexrelid = $1::regclass`, [name]);
       },
       setAlembicRevisions: async (revisions) => {
         await sql('create table alembic_version (version_num varchar(32) not null primary key)');
@@ -53,7 +62,8 @@ databaseContract('PostgreSQL', async (): Promise<Harness> => {
         await ensureLedger(table);
         await sql(`insert into ${table} (name, run_on) values ($1, now())`, [name]);
       },
-      removeLedgerRow: async (name, table = 'pgmigrations') => void (await sql(`delete from ${table} where name = $1`, [name])),
+      removeLedgerRow: async (name, table = 'pgmigrations') =>
+        void (await sql(`delete from ${table} where name = $1`, [name])),
       holdTableLocks: async (tables) => {
         const other = await open('other');
         await other.query('begin');

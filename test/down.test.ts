@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, cliEnv, runCli } from './support/cli.ts';
-import { runInProcess } from './support/in-process.ts';
 import { catalogSnapshot } from './support/catalog.ts';
+import { CLI, cliEnv, runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
+import { runInProcess } from './support/in-process.ts';
 import { BASELINE, HEAD, MIGRATIONS } from './support/migrations-dir.ts';
 
 const BEFORE_HEAD = MIGRATIONS.at(-2)!;

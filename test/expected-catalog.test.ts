@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.ts';
-import { compareCatalogs, describeDifferences, formatDelta, normalise, objectOf, parseDelta, readExpectedCatalogs } from '../src/expected-catalog.ts';
+import {
+  compareCatalogs,
+  describeDifferences,
+  formatDelta,
+  normalise,
+  objectOf,
+  parseDelta,
+  readExpectedCatalogs,
+} from '../src/expected-catalog.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-expected-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,9 +20,16 @@ const file = (name: string) => ({ name, path: join(dir, `${name}.ts`), checksum:
 
 describe('expected catalogs', () => {
   it('a delta round-trips, sorted, without optional lines', () => {
-    const text = formatDelta('2_x', ['table public.a', 'schema partman'], ['table public.b', 'table public.a2', 'extension pg_partman schema=partman']);
+    const text = formatDelta(
+      '2_x',
+      ['table public.a', 'schema partman'],
+      ['table public.b', 'table public.a2', 'extension pg_partman schema=partman'],
+    );
     expect(text.split('\n').slice(1)).toEqual(['- table public.a', '+ table public.a2', '+ table public.b', '']);
-    expect(parseDelta(text, '2_x')).toEqual({ added: ['table public.a2', 'table public.b'], removed: ['table public.a'] });
+    expect(parseDelta(text, '2_x')).toEqual({
+      added: ['table public.a2', 'table public.b'],
+      removed: ['table public.a'],
+    });
   });
   it('a line that is neither added nor removed is a configuration error naming the file', () => {
     expect(() => parseDelta('+ a\nwhat\n', '3_y')).toThrow(ConfigError);
@@ -41,23 +56,45 @@ describe('expected catalogs', () => {
         'sequence public.s type=bigint start=1',
         'view public.v: SELECT 1',
       ].map(objectOf),
-    ).toEqual(['column public.t.c', 'comment column public.t.c', 'function public.f(a integer, b text)', 'extension vector', 'sequence public.s', 'view public.v']);
+    ).toEqual([
+      'column public.t.c',
+      'comment column public.t.c',
+      'function public.f(a integer, b text)',
+      'extension vector',
+      'sequence public.s',
+      'view public.v',
+    ]);
   });
   it('a CHECK restored from pg_dump equals the one its SQL made', () => {
-    const made = "constraint public.a.t check: CHECK (((s)::text = ANY ((ARRAY['x'::character varying, 'it''s'::character varying])::text[])))";
-    const restored = "constraint public.a.t check: CHECK (((s)::text = ANY (ARRAY[('x'::character varying)::text, ('it''s'::character varying)::text])))";
+    const made =
+      "constraint public.a.t check: CHECK (((s)::text = ANY ((ARRAY['x'::character varying, 'it''s'::character varying])::text[])))";
+    const restored =
+      "constraint public.a.t check: CHECK (((s)::text = ANY (ARRAY[('x'::character varying)::text, ('it''s'::character varying)::text])))";
     expect(normalise(restored)).toBe(made);
     expect(compareCatalogs([made], [restored])).toEqual({ missing: [], different: [], extra: [] });
     expect(compareCatalogs([made], [restored.replace("'x'", "'y'")]).different).toHaveLength(1);
   });
   it('compares by object: missing, different, extra', () => {
     const comparison = compareCatalogs(
-      ['index public.t.i: CREATE INDEX i ON public.t USING btree (a)', 'column public.t.a integer null', 'table public.t'],
-      ['index public.t.i: CREATE INDEX i ON public.t USING btree (b)', 'table public.t', 'trigger public.t.x: CREATE TRIGGER x'],
+      [
+        'index public.t.i: CREATE INDEX i ON public.t USING btree (a)',
+        'column public.t.a integer null',
+        'table public.t',
+      ],
+      [
+        'index public.t.i: CREATE INDEX i ON public.t USING btree (b)',
+        'table public.t',
+        'trigger public.t.x: CREATE TRIGGER x',
+      ],
     );
     expect(comparison).toEqual({
       missing: ['column public.t.a integer null'],
-      different: [['index public.t.i: CREATE INDEX i ON public.t USING btree (a)', 'index public.t.i: CREATE INDEX i ON public.t USING btree (b)']],
+      different: [
+        [
+          'index public.t.i: CREATE INDEX i ON public.t USING btree (a)',
+          'index public.t.i: CREATE INDEX i ON public.t USING btree (b)',
+        ],
+      ],
       extra: ['trigger public.t.x: CREATE TRIGGER x'],
     });
     expect(describeDifferences(comparison)).toEqual([

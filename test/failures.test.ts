@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runInProcess } from './support/in-process.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
+import { runInProcess } from './support/in-process.ts';
 import { HEAD, MIGRATIONS, migrationsDir } from './support/migrations-dir.ts';
 
 let db: TestDatabase;
@@ -12,7 +12,10 @@ beforeEach(async () => {
 });
 afterEach(() => db.drop());
 
-const ledger = () => db.query('select m.name, c.checksum from pgmigrations m left join pgmigrations_checksums c using (name) order by m.id');
+const ledger = () =>
+  db.query(
+    'select m.name, c.checksum from pgmigrations m left join pgmigrations_checksums c using (name) order by m.id',
+  );
 
 describe('a failing migration', () => {
   it('leaves the database exactly as before it, reports file, statement and PostgreSQL message, exit 1', async () => {
@@ -28,7 +31,7 @@ describe('a failing migration', () => {
     );
     writeFileSync(
       join(dir, '20270102000000000_broken.sql'),
-      "-- Up Migration\ncreate table half_done (id int);\ndelete from events;\ninsert into no_such_table values (1);\n",
+      '-- Up Migration\ncreate table half_done (id int);\ndelete from events;\ninsert into no_such_table values (1);\n',
     );
     const result = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(result.code).toBe(1);
@@ -42,9 +45,19 @@ describe('a failing migration', () => {
     expect(after).toContain('column good_one.id');
     expect(after).not.toContain('half_done');
     expect(after.replace(/\ncolumn good_one\.id[^\n]*/, '')).toEqual(schemaBefore);
-    expect(await ledger()).toEqual([...ledgerBefore, { name: '20270101000000000_good', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(await ledger()).toEqual([
+      ...ledgerBefore,
+      { name: '20270101000000000_good', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     expect(await db.query('select content from events')).toEqual([{ content: { kept: true } }]);
-    expect((await db.query('select count(*)::int as n from pg_locks where locktype = $1 and database = (select oid from pg_database where datname = current_database())', ['advisory']))[0]).toEqual({ n: 0 });
+    expect(
+      (
+        await db.query(
+          'select count(*)::int as n from pg_locks where locktype = $1 and database = (select oid from pg_database where datname = current_database())',
+          ['advisory'],
+        )
+      )[0],
+    ).toEqual({ n: 0 });
   });
 
   it('that does not load stops everything before anything is applied (exit 3)', async () => {
@@ -52,25 +65,42 @@ describe('a failing migration', () => {
     const result = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('migration 20270101000000000_bad does not load');
-    expect(await db.query(`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename <> 'pgmigrations'`)).toEqual([{ n: 0 }]);
+    expect(
+      await db.query(
+        `select count(*)::int as n from pg_tables where schemaname = 'public' and tablename <> 'pgmigrations'`,
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 });
 
 describe('checksums', () => {
   it('an edited applied migration is exit 6 naming the file, until `repair` accepts it', async () => {
-    const dir = migrationsDir({ '20270101000000000_note.sql': '-- Up Migration\ncreate table note (id int);\n-- Down Migration\ndrop table note;\n' });
+    const dir = migrationsDir({
+      '20270101000000000_note.sql':
+        '-- Up Migration\ncreate table note (id int);\n-- Down Migration\ndrop table note;\n',
+    });
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
-    writeFileSync(join(dir, '20270101000000000_note.sql'), '-- Up Migration\ncreate table note (id bigint);\n-- Down Migration\ndrop table note;\n');
+    writeFileSync(
+      join(dir, '20270101000000000_note.sql'),
+      '-- Up Migration\ncreate table note (id bigint);\n-- Down Migration\ndrop table note;\n',
+    );
 
     for (const command of ['up', 'verify']) {
       const result = await runInProcess([command], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
       expect(result.code, command).toBe(6);
-      expect(result.stderr).toContain(`20270101000000000_note: applied, but ${join(dir, '20270101000000000_note.sql')} has changed since`);
+      expect(result.stderr).toContain(
+        `20270101000000000_note: applied, but ${join(dir, '20270101000000000_note.sql')} has changed since`,
+      );
     }
-    const status = JSON.parse((await runInProcess(['status', '--json'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).stdout);
+    const status = JSON.parse(
+      (await runInProcess(['status', '--json'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).stdout,
+    );
     expect(status.applied.at(-1)).toMatchObject({ name: '20270101000000000_note', checksum: 'changed' });
 
-    const repair = await runInProcess(['repair', '20270101000000000_note'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
+    const repair = await runInProcess(['repair', '20270101000000000_note'], {
+      DATABASE_URL: db.url,
+      MIGRATIONS_DIR: dir,
+    });
     expect(repair.code).toBe(0);
     expect(repair.stdout).toContain('accepted: 20270101000000000_note');
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
@@ -82,12 +112,19 @@ describe('checksums', () => {
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url })).code).toBe(0);
     const result = await runInProcess(['up'], { DATABASE_URL: db.url });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`recorded checksums of ${MIGRATIONS.length} migrations applied before checksums were kept`);
-    expect((await db.query('select count(*)::int as n from pgmigrations_checksums'))[0]).toEqual({ n: MIGRATIONS.length });
+    expect(result.stderr).toContain(
+      `recorded checksums of ${MIGRATIONS.length} migrations applied before checksums were kept`,
+    );
+    expect((await db.query('select count(*)::int as n from pgmigrations_checksums'))[0]).toEqual({
+      n: MIGRATIONS.length,
+    });
   });
 
   it('an applied migration missing from disk means the database is ahead: up and verify exit 6, down explains', async () => {
-    const dir = migrationsDir({ '20270101000000000_newer.sql': '-- Up Migration\ncreate table newer (id int);\n-- Down Migration\ndrop table newer;\n' });
+    const dir = migrationsDir({
+      '20270101000000000_newer.sql':
+        '-- Up Migration\ncreate table newer (id int);\n-- Down Migration\ndrop table newer;\n',
+    });
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
     rmSync(join(dir, '20270101000000000_newer.sql')); // an older image
     const up = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
@@ -103,7 +140,10 @@ describe('checksums', () => {
   it('a new migration that sorts before applied ones is refused unless --allow-out-of-order', async () => {
     const dir = migrationsDir({ '20270201000000000_later.sql': '-- Up Migration\ncreate table later (id int);\n' });
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
-    writeFileSync(join(dir, '20270101000000000_from_other_branch.sql'), '-- Up Migration\ncreate table other_branch (id int);\n');
+    writeFileSync(
+      join(dir, '20270101000000000_from_other_branch.sql'),
+      '-- Up Migration\ncreate table other_branch (id int);\n',
+    );
     const refused = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(refused.code).toBe(6);
     expect(refused.stderr).toContain('20270101000000000_from_other_branch is not applied, but a later migration is');
@@ -118,14 +158,30 @@ describe('the migrations directory', () => {
     ['missing', () => '/nonexistent/migrations', 'MIGRATIONS_DIR /nonexistent/migrations does not exist'],
     ['empty', () => migrationsDir({}, { shipped: false }), 'holds no migrations'],
     ['holding a stray file', () => migrationsDir({ 'README.md': '# notes' }), 'README.md: not a migration'],
-    ['with a name without a number', () => migrationsDir({ 'add_things.sql': 'select 1;' }), 'add_things.sql: a migration name must start with its number or timestamp'],
-    ['with a duplicate timestamp', () => migrationsDir({ '20251002000000000_other.sql': 'select 1;' }), 'share the number 20251002000000000'],
-    ['with one name twice', () => migrationsDir({ '20251002000000000_code-chunks.sql': 'select 1;' }), 'are the same migration 20251002000000000_code-chunks'],
+    [
+      'with a name without a number',
+      () => migrationsDir({ 'add_things.sql': 'select 1;' }),
+      'add_things.sql: a migration name must start with its number or timestamp',
+    ],
+    [
+      'with a duplicate timestamp',
+      () => migrationsDir({ '20251002000000000_other.sql': 'select 1;' }),
+      'share the number 20251002000000000',
+    ],
+    [
+      'with one name twice',
+      () => migrationsDir({ '20251002000000000_code-chunks.sql': 'select 1;' }),
+      'are the same migration 20251002000000000_code-chunks',
+    ],
   ];
   for (const [what, dir, message] of cases) {
     it(`${what}: exit 3 before connecting`, async () => {
       // an unreachable database proves nothing was attempted
-      const result = await runInProcess(['up'], { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '1', MIGRATIONS_DIR: dir() });
+      const result = await runInProcess(['up'], {
+        POSTGRES_HOST: '127.0.0.1',
+        POSTGRES_PORT: '1',
+        MIGRATIONS_DIR: dir(),
+      });
       expect(result.code).toBe(3);
       expect(result.stderr).toContain(message);
     });
@@ -134,7 +190,11 @@ describe('the migrations directory', () => {
 
 describe('vector dimensions', () => {
   it('up refuses (exit 6) when the columns do not have EMBEDDING_DIMENSION', async () => {
-    const result = await runInProcess(['up'], { DATABASE_URL: db.url, EMBEDDING_DIMENSION: '384', CODE_EMBEDDING_DIMENSION: '384' });
+    const result = await runInProcess(['up'], {
+      DATABASE_URL: db.url,
+      EMBEDDING_DIMENSION: '384',
+      CODE_EMBEDDING_DIMENSION: '384',
+    });
     expect(result.code).toBe(6);
     // every vector and halfvec column the chain made, counted from the catalog itself
     const columns = await db.query<{ name: string }>(
@@ -144,12 +204,29 @@ describe('vector dimensions', () => {
     );
     expect(columns.length).toBeGreaterThan(3);
     expect(result.stderr).toContain(`${columns.length} vector columns do not have EMBEDDING_DIMENSION = 384`);
-    for (const { name } of columns) expect(result.stderr).toContain(`public.${name.replace(/^public\./, '')} has 768 dimensions`);
+    for (const { name } of columns)
+      expect(result.stderr).toContain(`public.${name.replace(/^public\./, '')} has 768 dimensions`);
     expect(result.stderr).toContain('public.events.embedding has 768 dimensions');
     expect(result.stderr).toContain('public.memories.embedding_half has 768 dimensions');
     // the same check runs on the no-op path and in verify
-    expect((await runInProcess(['up'], { DATABASE_URL: db.url, EMBEDDING_DIMENSION: '384', CODE_EMBEDDING_DIMENSION: '384' })).code).toBe(6);
-    expect((await runInProcess(['verify'], { DATABASE_URL: db.url, EMBEDDING_DIMENSION: '384', CODE_EMBEDDING_DIMENSION: '384' })).code).toBe(6);
+    expect(
+      (
+        await runInProcess(['up'], {
+          DATABASE_URL: db.url,
+          EMBEDDING_DIMENSION: '384',
+          CODE_EMBEDDING_DIMENSION: '384',
+        })
+      ).code,
+    ).toBe(6);
+    expect(
+      (
+        await runInProcess(['verify'], {
+          DATABASE_URL: db.url,
+          EMBEDDING_DIMENSION: '384',
+          CODE_EMBEDDING_DIMENSION: '384',
+        })
+      ).code,
+    ).toBe(6);
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url })).code).toBe(0);
   });
 });
@@ -157,21 +234,35 @@ describe('vector dimensions', () => {
 describe('a concurrent index build cut half-way', () => {
   it('leaves an invalid index that status and verify report, and the rerun rebuilds it', async () => {
     expect((await runInProcess(['up'], { DATABASE_URL: db.url })).code).toBe(0);
-    expect((await runInProcess(['down', '--to', '20251002000000000_code-chunks', '--yes'], { DATABASE_URL: db.url })).code).toBe(0);
+    expect(
+      (await runInProcess(['down', '--to', '20251002000000000_code-chunks', '--yes'], { DATABASE_URL: db.url })).code,
+    ).toBe(0);
     // a build that failed half-way under the migration's index name leaves it INVALID
-    await db.query(`insert into code_chunks (file_path, language, chunk_type, source_code) values ('same.py', 'py', 'f', 'a'), ('same.py', 'py', 'f', 'b')`);
-    await expect(db.query('create unique index concurrently idx_code_embedding_text on code_chunks (file_path)')).rejects.toThrow(/could not create unique index/);
+    await db.query(
+      `insert into code_chunks (file_path, language, chunk_type, source_code) values ('same.py', 'py', 'f', 'a'), ('same.py', 'py', 'f', 'b')`,
+    );
+    await expect(
+      db.query('create unique index concurrently idx_code_embedding_text on code_chunks (file_path)'),
+    ).rejects.toThrow(/could not create unique index/);
 
     const status = JSON.parse((await runInProcess(['status', '--json'], { DATABASE_URL: db.url })).stdout);
-    expect(status.anomalies).toEqual(expect.arrayContaining([expect.stringMatching(/^index idx_code_embedding_text is invalid \(an interrupted CREATE INDEX CONCURRENTLY\): up reruns the migration/)]));
+    expect(status.anomalies).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^index idx_code_embedding_text is invalid \(an interrupted CREATE INDEX CONCURRENTLY\): up reruns the migration/,
+        ),
+      ]),
+    );
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url })).code).toBe(7);
 
     const rerun = await runInProcess(['up'], { DATABASE_URL: db.url });
     expect(rerun.code).toBe(0);
     expect(rerun.stderr).toContain('invalid index idx_code_embedding_text');
-    expect(await db.query(`select i.indisvalid, am.amname from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam where c.relname = 'idx_code_embedding_text'`)).toEqual([
-      { indisvalid: true, amname: 'hnsw' },
-    ]);
+    expect(
+      await db.query(
+        `select i.indisvalid, am.amname from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam where c.relname = 'idx_code_embedding_text'`,
+      ),
+    ).toEqual([{ indisvalid: true, amname: 'hnsw' }]);
     expect((await runInProcess(['verify'], { DATABASE_URL: db.url })).stdout).toContain(HEAD);
   });
 
@@ -186,7 +277,9 @@ export function down(pgm) { pgm.noTransaction(); pgm.sql('DROP INDEX CONCURRENTL
 `,
     });
     expect((await runInProcess(['up'], { DATABASE_URL: db.url })).code).toBe(0);
-    await db.query(`insert into code_chunks (file_path, language, chunk_type, source_code) values ('same.py', 'py', 'f', 'a'), ('same.py', 'py', 'f', 'b')`);
+    await db.query(
+      `insert into code_chunks (file_path, language, chunk_type, source_code) values ('same.py', 'py', 'f', 'a'), ('same.py', 'py', 'f', 'b')`,
+    );
     const failed = await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('migration 20270101000000000_unique_file failed');
@@ -196,6 +289,8 @@ export function down(pgm) { pgm.noTransaction(); pgm.sql('DROP INDEX CONCURRENTL
 
     await db.query(`delete from code_chunks where source_code = 'b'`);
     expect((await runInProcess(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir })).code).toBe(0);
-    expect(await db.query(`select indisvalid from pg_index where indexrelid = 'code_chunks_file_unique'::regclass`)).toEqual([{ indisvalid: true }]);
+    expect(
+      await db.query(`select indisvalid from pg_index where indexrelid = 'code_chunks_file_unique'::regclass`),
+    ).toEqual([{ indisvalid: true }]);
   });
 });

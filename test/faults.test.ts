@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitForOutput } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { migrationsDir } from './support/migrations-dir.ts';
-import { proxyUrl, targetOf, TcpProxy } from './support/tcp-proxy.ts';
+import { proxyUrl, TcpProxy, targetOf } from './support/tcp-proxy.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -49,7 +49,9 @@ describe('a database that is down', () => {
     const port = await TcpProxy.freePort();
     const proxy = new TcpProxy(port, targetOf(db.url));
     await proxy.start();
-    const dir = migrationsDir({ '20270101000000000_slow.sql': '-- Up Migration\ncreate table restarted_marker (id int);\nselect pg_sleep(3);\n' });
+    const dir = migrationsDir({
+      '20270101000000000_slow.sql': '-- Up Migration\ncreate table restarted_marker (id int);\nselect pg_sleep(3);\n',
+    });
     try {
       const { child, done } = startCli(['up'], { DATABASE_URL: proxyUrl(db.url, port), MIGRATIONS_DIR: dir });
       await waitForOutput(child, 'applying 20270101000000000_slow');
@@ -58,10 +60,16 @@ describe('a database that is down', () => {
       expect(result.code).toBe(4);
       expect(result.stderr).toContain(`lost the connection to`);
       expect(result.stderr).toContain('during 20270101000000000_slow');
-      await expect.poll(async () => db.query(`select to_regclass('restarted_marker') as t`), { timeout: 10_000 }).toEqual([{ t: null }]);
+      await expect
+        .poll(async () => db.query(`select to_regclass('restarted_marker') as t`), { timeout: 10_000 })
+        .toEqual([{ t: null }]);
 
       await proxy.start();
-      const rerun = await runCli(['up'], { DATABASE_URL: proxyUrl(db.url, port), MIGRATIONS_DIR: dir, MIGRATE_LOCK_TIMEOUT: '10' });
+      const rerun = await runCli(['up'], {
+        DATABASE_URL: proxyUrl(db.url, port),
+        MIGRATIONS_DIR: dir,
+        MIGRATE_LOCK_TIMEOUT: '10',
+      });
       expect(rerun.code).toBe(0);
       expect(await db.query(`select to_regclass('restarted_marker')::text as t`)).toEqual([{ t: 'restarted_marker' }]);
     } finally {
@@ -72,10 +80,26 @@ describe('a database that is down', () => {
 
 describe('causes reported at once, not retried for a minute', () => {
   const cases: [string, () => string, RegExp, Record<string, string>?][] = [
-    ['a wrong password', () => withUrl(db.url, (u) => (u.password = 'wrong-Pa55word')), /authentication failed: password authentication failed for user/],
-    ['an unknown database', () => withUrl(db.url, (u) => (u.pathname = '/no_such_db')), /database "no_such_db" does not exist/],
-    ['TLS required but the server refuses it', () => withUrl(db.url, (u) => u.searchParams.set('sslmode', 'require')), /TLS: The server does not support SSL connections/],
-    ['a host name that does not resolve', () => withUrl(db.url, (u) => (u.hostname = 'no-such-host.invalid')), /host name no-such-host\.invalid does not resolve/],
+    [
+      'a wrong password',
+      () => withUrl(db.url, (u) => (u.password = 'wrong-Pa55word')),
+      /authentication failed: password authentication failed for user/,
+    ],
+    [
+      'an unknown database',
+      () => withUrl(db.url, (u) => (u.pathname = '/no_such_db')),
+      /database "no_such_db" does not exist/,
+    ],
+    [
+      'TLS required but the server refuses it',
+      () => withUrl(db.url, (u) => u.searchParams.set('sslmode', 'require')),
+      /TLS: The server does not support SSL connections/,
+    ],
+    [
+      'a host name that does not resolve',
+      () => withUrl(db.url, (u) => (u.hostname = 'no-such-host.invalid')),
+      /host name no-such-host\.invalid does not resolve/,
+    ],
   ];
   for (const [what, url, message] of cases) {
     it(`${what}: exit 4 within seconds`, async () => {

@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('a runner arriving while another is migrating', () => {
-  it('waits: an older image then refuses (6) naming the newer migration, the same image finds nothing to do (0); verify says 7 meanwhile', { timeout: 240_000 }, async () => {
+  it('waits: an older image then refuses (6) naming the newer migration, the same image finds nothing to do (0); verify says 7 meanwhile', {
+    timeout: 240_000,
+  }, async () => {
     const older = migrationsDir({});
     const newer = migrationsDir(heldMigrationFile);
     const env = (dir: string) => ({ DATABASE_URL: db.url, MIGRATIONS_DIR: dir, MIGRATE_LOCK_TIMEOUT: '180' });
@@ -36,8 +38,15 @@ describe('a runner arriving while another is migrating', () => {
       expect(verify.stderr).toContain('a migration is in progress: pid ');
       const status = await runCli(['status', '--json'], env(newer));
       expect(status.code).toBe(0);
-      const holding = JSON.parse(status.stdout) as { lock_holder: { pid: number; application_name: string; since: string } | null; pending: string[] };
-      expect(holding.lock_holder).toMatchObject({ application_name: 'mnemolite-migrate', pid: expect.any(Number), since: expect.any(String) });
+      const holding = JSON.parse(status.stdout) as {
+        lock_holder: { pid: number; application_name: string; since: string } | null;
+        pending: string[];
+      };
+      expect(holding.lock_holder).toMatchObject({
+        application_name: 'mnemolite-migrate',
+        pid: expect.any(Number),
+        since: expect.any(String),
+      });
       expect(holding.pending).toEqual([HELD_MIGRATION]);
       expect(await gate.waiting()).toBe(true); // still held: every answer above came during the migration
       expect(olderUp.child.exitCode).toBeNull();

@@ -2,16 +2,16 @@
 // the migrate image must be one the CLI and the settings accept, and the
 // Kubernetes objects must validate against the Kubernetes schema.
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Secret } from 'kubernetes-models/v1/Secret';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { COMMANDS } from '../src/commands/index.ts';
 import { SETTING_NAMES } from '../src/config.ts';
 import { listMigrations } from '../src/migration-files.ts';
-import { ROOT } from './support/docker.ts';
 import { SHIPPED_MIGRATIONS } from './support/cli.ts';
+import { ROOT } from './support/docker.ts';
 
 interface Container {
   name: string;
@@ -34,7 +34,8 @@ function checkInvocation(where: string, args: string[], env: string[]): string[]
   const flagged = first!.startsWith('-') ? args : rest;
   flagged.forEach((arg, i) => {
     if (arg.startsWith('-') && !spec.flags.includes(arg)) problems.push(`${where}: ${command} has no flag ${arg}`);
-    if (flagged[i - 1] === '--to' && !MIGRATIONS.has(arg)) problems.push(`${where}: --to ${arg} is not a shipped migration`);
+    if (flagged[i - 1] === '--to' && !MIGRATIONS.has(arg))
+      problems.push(`${where}: --to ${arg} is not a shipped migration`);
   });
   for (const name of env) if (!SETTING_NAMES.includes(name)) problems.push(`${where}: unknown setting ${name}`);
   return problems;
@@ -42,7 +43,12 @@ function checkInvocation(where: string, args: string[], env: string[]): string[]
 
 const kubernetesDocuments = readdirSync(`${ROOT}/deploy/kubernetes`)
   .filter((file) => file.endsWith('.yaml'))
-  .flatMap((file) => parseAllDocuments(read(`deploy/kubernetes/${file}`)).map((doc, i) => ({ where: `${file}#${i}`, object: doc.toJS() })));
+  .flatMap((file) =>
+    parseAllDocuments(read(`deploy/kubernetes/${file}`)).map((doc, i) => ({
+      where: `${file}#${i}`,
+      object: doc.toJS(),
+    })),
+  );
 
 describe('Kubernetes manifests', () => {
   it('validate against the Kubernetes schema', () => {
@@ -65,15 +71,29 @@ describe('Kubernetes manifests', () => {
     expect(migrateContainers.length).toBe(3); // the initContainer, the Job, the rollback Job
     const problems = migrateContainers.flatMap(({ where, container }) => [
       ...(container.command ? [`${where}: command overrides the image's entrypoint`] : []),
-      ...checkInvocation(where, container.args ?? [], (container.env ?? []).map((e) => e.name)),
+      ...checkInvocation(
+        where,
+        container.args ?? [],
+        (container.env ?? []).map((e) => e.name),
+      ),
     ]);
     expect(problems).toEqual([]);
     for (const { where, container, pod } of migrateContainers) {
       const security = (container as Container & { securityContext: Record<string, unknown> }).securityContext;
-      expect(security, where).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(security, where).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(pod.securityContext.runAsNonRoot, where).toBe(true);
-      expect((container.env ?? []).map((e) => e.name), where).toContain('POSTGRES_PASSWORD_FILE');
-      expect((container as Container & { resources: object }).resources, where).toMatchObject({ requests: {}, limits: {} });
+      expect(
+        (container.env ?? []).map((e) => e.name),
+        where,
+      ).toContain('POSTGRES_PASSWORD_FILE');
+      expect((container as Container & { resources: object }).resources, where).toMatchObject({
+        requests: {},
+        limits: {},
+      });
     }
   });
 
@@ -102,9 +122,14 @@ function dockerRuns(markdown: string): { line: string; env: string[]; args: stri
     .split('\n')
     .filter((line) => /^\s*docker run /.test(line))
     .map((line) => {
-      const words = line.replace(/\s+#.*$/, '').trim().split(/\s+/);
+      const words = line
+        .replace(/\s+#.*$/, '')
+        .trim()
+        .split(/\s+/);
       const image = words.findIndex((w) => w.startsWith('mnemolite-migrate:'));
-      const env = words.flatMap((w, i) => (words[i - 1] === '-e' || words[i - 1] === '--env' ? [w.split('=')[0]!] : []));
+      const env = words.flatMap((w, i) =>
+        words[i - 1] === '-e' || words[i - 1] === '--env' ? [w.split('=')[0]!] : [],
+      );
       return { line, env, args: image < 0 ? ['<no mnemolite-migrate image>'] : words.slice(image + 1) };
     });
 }
@@ -118,7 +143,10 @@ describe('compose.yaml, .env.example and the README snippet', () => {
     expect(migrate.depends_on.db.condition).toBe('service_healthy');
     expect(migrate.restart).toBe('no');
     expect(migrate.read_only).toBe(true);
-    expect(migrate.build).toMatchObject({ dockerfile: 'Dockerfile.migrate', args: { NODE_IMAGE: '${NODE_IMAGE:-node:24-bookworm-slim}' } });
+    expect(migrate.build).toMatchObject({
+      dockerfile: 'Dockerfile.migrate',
+      args: { NODE_IMAGE: '${NODE_IMAGE:-node:24-bookworm-slim}' },
+    });
     expect(compose.services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
     expect(compose.services.api.profiles).toEqual(['api']);
     expect(compose.services.db.image).toBe('${DB_IMAGE:-pgvector/pgvector:pg18}');
@@ -138,7 +166,9 @@ describe('compose.yaml, .env.example and the README snippet', () => {
     const snippet = composeSnippet(markdown);
     expect(snippet).toBeDefined();
     const services = parseYaml(snippet!).services;
-    expect(checkInvocation('README/migrate', services.migrate.command ?? [], Object.keys(services.migrate.environment))).toEqual([]);
+    expect(
+      checkInvocation('README/migrate', services.migrate.command ?? [], Object.keys(services.migrate.environment)),
+    ).toEqual([]);
     expect(services.migrate.depends_on.db.condition).toBe('service_healthy');
     expect(services.migrate.restart).toBe('no');
     expect(services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
@@ -152,13 +182,19 @@ describe('compose.yaml, .env.example and the README snippet', () => {
   });
 
   it('the Markdown checks catch a wrong flag or variable', () => {
-    const runs = dockerRuns('docker run --rm -e POSTGRES_PASWORD mnemolite-migrate:local down --to x --yess   # a comment');
-    expect(runs).toEqual([{ line: expect.any(String), env: ['POSTGRES_PASWORD'], args: ['down', '--to', 'x', '--yess'] }]);
+    const runs = dockerRuns(
+      'docker run --rm -e POSTGRES_PASWORD mnemolite-migrate:local down --to x --yess   # a comment',
+    );
+    expect(runs).toEqual([
+      { line: expect.any(String), env: ['POSTGRES_PASWORD'], args: ['down', '--to', 'x', '--yess'] },
+    ]);
     expect(checkInvocation('x', runs[0]!.args, runs[0]!.env)).toEqual([
       'x: --to x is not a shipped migration',
       'x: down has no flag --yess',
       'x: unknown setting POSTGRES_PASWORD',
     ]);
-    expect(composeSnippet('<!-- compose-snippet:start -->\n```yaml\nservices: {}\n```\n<!-- compose-snippet:end -->')).toBe('services: {}\n');
+    expect(
+      composeSnippet('<!-- compose-snippet:start -->\n```yaml\nservices: {}\n```\n<!-- compose-snippet:end -->'),
+    ).toBe('services: {}\n');
   });
 });

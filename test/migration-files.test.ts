@@ -7,22 +7,33 @@ import { describe, expect, it } from 'vitest';
 import { listMigrations } from '../src/migration-files.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const utc = fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().replace(/\D/g, ''));
-const prefix = fc.oneof(fc.integer({ min: 1, max: 9999 }).map(String), fc.integer({ min: 1e12, max: 4e12 }).map(String), utc);
-const name = fc.tuple(prefix, fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/), fc.constantFrom('.sql', '.ts', '.js')).map(([p, n, ext]) => `${p}_${n}${ext}`);
+const utc = fc
+  .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+  .map((d) => d.toISOString().replace(/\D/g, ''));
+const prefix = fc.oneof(
+  fc.integer({ min: 1, max: 9999 }).map(String),
+  fc.integer({ min: 1e12, max: 4e12 }).map(String),
+  utc,
+);
+const name = fc
+  .tuple(prefix, fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/), fc.constantFrom('.sql', '.ts', '.js'))
+  .map(([p, n, ext]) => `${p}_${n}${ext}`);
 
 describe('the order of migrations', () => {
   it("is node-pg-migrate's order, for numbered, Date.now() and 17-digit UTC names mixed", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(name, { minLength: 1, maxLength: 30, selector: (file) => /^\d+/.exec(file)![0] }), (files) => {
-        const numbers = files.map((file) => Number(/^\d+/.exec(file)![0]));
-        fc.pre(new Set(numbers).size === files.length); // "0001" and "1" are one number: refused elsewhere
-        const dir = mkdtempSync(join(tmpdir(), 'mm-order-'));
-        for (const file of files) writeFileSync(join(dir, file), '-- Up Migration\n');
-        const ours = listMigrations(dir).map((m) => m.path.slice(dir.length + 1));
-        const theirs = files.toSorted((a, b) => compareMigrationFileNames(a, b, silent));
-        expect(ours).toEqual(theirs);
-      }),
+      fc.property(
+        fc.uniqueArray(name, { minLength: 1, maxLength: 30, selector: (file) => /^\d+/.exec(file)![0] }),
+        (files) => {
+          const numbers = files.map((file) => Number(/^\d+/.exec(file)![0]));
+          fc.pre(new Set(numbers).size === files.length); // "0001" and "1" are one number: refused elsewhere
+          const dir = mkdtempSync(join(tmpdir(), 'mm-order-'));
+          for (const file of files) writeFileSync(join(dir, file), '-- Up Migration\n');
+          const ours = listMigrations(dir).map((m) => m.path.slice(dir.length + 1));
+          const theirs = files.toSorted((a, b) => compareMigrationFileNames(a, b, silent));
+          expect(ours).toEqual(theirs);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -4,7 +4,7 @@ import { Migration } from 'node-pg-migrate/migration';
 import { loadMigrationUnits } from 'node-pg-migrate/migrationLoader';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, exitCodeOf, IrreversibleMigration, MigrateError } from '../src/errors.ts';
-import { renderMigrationSql, type MigrationSql } from '../src/migration-sql.ts';
+import { type MigrationSql, renderMigrationSql } from '../src/migration-sql.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/migration-sql');
 const fixture = (file: string) => join(FIXTURES, file);
@@ -22,7 +22,15 @@ async function nodePgMigrate(path: string, direction: 'up' | 'down'): Promise<Mi
   const unused = (): never => {
     throw new Error('Migration.apply only queries');
   };
-  const db: DBConnection = { query: record, select: record, column: unused, createConnection: unused, connected: unused, addBeforeCloseListener: unused, close: unused };
+  const db: DBConnection = {
+    query: record,
+    select: record,
+    column: unused,
+    createConnection: unused,
+    connected: unused,
+    addBeforeCloseListener: unused,
+    close: unused,
+  };
   const options = { migrationsTable: 'pgmigrations', schema: 'public', dir: FIXTURES, direction, databaseUrl: '' };
   await new Migration(db, unit!.id, unit!.actions, options, unit!.actions.shorthands, silent).apply(direction);
   const transaction = sent[0] === 'BEGIN;';
@@ -31,7 +39,14 @@ async function nodePgMigrate(path: string, direction: 'up' | 'down'): Promise<Mi
 }
 
 describe('renderMigrationSql renders what node-pg-migrate would send', () => {
-  const renderable = ['001_sql_both.sql', '002_sql_up_only.sql', '003_reverse.ts', '004_no_transaction.ts', '005_callback.ts', '009_down_is_up.ts'];
+  const renderable = [
+    '001_sql_both.sql',
+    '002_sql_up_only.sql',
+    '003_reverse.ts',
+    '004_no_transaction.ts',
+    '005_callback.ts',
+    '009_down_is_up.ts',
+  ];
   for (const file of renderable) {
     for (const direction of ['up', 'down'] as const) {
       it(`${file} ${direction}`, async () => {
@@ -47,10 +62,15 @@ describe('SQL migrations', () => {
   // node-pg-migrate's marker regex starts with ^\s*, so a section takes the blank lines before its marker
   it('split into the -- Up Migration and -- Down Migration sections, markers included', async () => {
     expect(await renderMigrationSql(fixture('001_sql_both.sql'), 'up')).toEqual({
-      statements: ['-- Up Migration\nCREATE TABLE tags (id UUID PRIMARY KEY, name TEXT NOT NULL);\nCREATE INDEX tags_name_idx ON tags (name);\n;'],
+      statements: [
+        '-- Up Migration\nCREATE TABLE tags (id UUID PRIMARY KEY, name TEXT NOT NULL);\nCREATE INDEX tags_name_idx ON tags (name);\n;',
+      ],
       transaction: true,
     });
-    expect(await renderMigrationSql(fixture('001_sql_both.sql'), 'down')).toEqual({ statements: ['\n-- Down Migration\nDROP TABLE tags;\n;'], transaction: true });
+    expect(await renderMigrationSql(fixture('001_sql_both.sql'), 'down')).toEqual({
+      statements: ['\n-- Down Migration\nDROP TABLE tags;\n;'],
+      transaction: true,
+    });
   });
 
   it('without markers are all up and cannot go down', async () => {
@@ -67,7 +87,10 @@ describe('TypeScript migrations', () => {
       'CREATE TABLE "tags" (\n  "id" uuid PRIMARY KEY,\n  "name" text NOT NULL\n);',
       'ALTER TABLE "tags"\n  ADD "note" text;',
     ]);
-    expect((await renderMigrationSql(fixture('003_reverse.ts'), 'down')).statements).toEqual(['ALTER TABLE "tags"\n  DROP "note";', 'DROP TABLE "tags";']);
+    expect((await renderMigrationSql(fixture('003_reverse.ts'), 'down')).statements).toEqual([
+      'ALTER TABLE "tags"\n  DROP "note";',
+      'DROP TABLE "tags";',
+    ]);
   });
 
   it('report pgm.noTransaction() as transaction: false', async () => {
@@ -79,7 +102,9 @@ describe('TypeScript migrations', () => {
   });
 
   it('wait for a callback-style action to call back', async () => {
-    expect((await renderMigrationSql(fixture('005_callback.ts'), 'up')).statements).toEqual(['ALTER TABLE nodes ADD COLUMN title TEXT;']);
+    expect((await renderMigrationSql(fixture('005_callback.ts'), 'up')).statements).toEqual([
+      'ALTER TABLE nodes ADD COLUMN title TEXT;',
+    ]);
   });
 });
 
@@ -98,7 +123,9 @@ describe('what rendering refuses', () => {
   });
 
   it('a down that cannot be inferred from up, as node-pg-migrate would', async () => {
-    await expect(renderMigrationSql(fixture('010_not_reversible.ts'), 'down')).rejects.toThrow(/^migration 010_not_reversible.ts failed to render down: Impossible to automatically infer down migration/);
+    await expect(renderMigrationSql(fixture('010_not_reversible.ts'), 'down')).rejects.toThrow(
+      /^migration 010_not_reversible.ts failed to render down: Impossible to automatically infer down migration/,
+    );
   });
 
   it('a module that does not load: a configuration error (exit 3) naming the migration, its file and the cause', async () => {

@@ -23,7 +23,6 @@ const EXPECTED: Record<MnemoliteState, { tables: number; views: number; alembic:
   'compose-head': { tables: 16, views: 3, alembic: '20260410_0000' },
 };
 
-
 it('has a fixture for every state, in history order', () => {
   expect(listStates()).toEqual(Object.keys(EXPECTED));
 });
@@ -41,19 +40,28 @@ describe.each(Object.entries(EXPECTED))('state %s', (state, expected) => {
       );
       expect(counts!.tables).toBe(expected.tables);
       expect(counts!.views).toBe(expected.views);
-      const versions = counts!.alembic ? (await db.query('select version_num from alembic_version')).map((r) => r.version_num) : null;
+      const versions = counts!.alembic
+        ? (await db.query('select version_num from alembic_version')).map((r) => r.version_num)
+        : null;
       expect(versions).toEqual(expected.alembic === null ? null : [expected.alembic]);
 
       const rows = await withClient(db.url, tableRows);
-      expect(Object.keys(rows).filter((table) => table.startsWith('public.'))).toHaveLength(expected.tables + (expected.alembic ? 1 : 0));
-      const empty = Object.entries(rows).filter(([, tableRows]) => tableRows.length === 0).map(([table]) => table);
+      expect(Object.keys(rows).filter((table) => table.startsWith('public.'))).toHaveLength(
+        expected.tables + (expected.alembic ? 1 : 0),
+      );
+      const empty = Object.entries(rows)
+        .filter(([, tableRows]) => tableRows.length === 0)
+        .map(([table]) => table);
       expect(empty).toEqual([]);
       // vectors for b7c2e4f8a901's backfill into halfvec columns, wherever the vector tables exist
       const count = async (sql: string) => (await db.query<{ n: number }>(`select count(*)::int as n ${sql}`))[0]!.n;
       if (rows['public.code_chunks']) {
-        expect(await count('from code_chunks where embedding_text is not null and embedding_code is not null')).toBeGreaterThanOrEqual(2);
+        expect(
+          await count('from code_chunks where embedding_text is not null and embedding_code is not null'),
+        ).toBeGreaterThanOrEqual(2);
       }
-      if (rows['public.memories']) expect(await count('from memories where embedding is not null')).toBeGreaterThanOrEqual(2);
+      if (rows['public.memories'])
+        expect(await count('from memories where embedding is not null')).toBeGreaterThanOrEqual(2);
     } finally {
       await db.drop();
     }

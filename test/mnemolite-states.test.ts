@@ -1,10 +1,10 @@
 // Every real MnemoLite database state (built by MnemoLite's own files and Alembic,
 // test/fixtures/mnemolite/PROVENANCE.md) is brought to head by `up`, every row kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareCatalogs } from '../src/expected-catalog.ts';
 import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase, withClient } from './support/database.ts';
 import { listStates, restoreState, tableRows } from './support/mnemolite-fixtures.ts';
-import { compareCatalogs } from '../src/expected-catalog.ts';
 import { connectPort } from './support/postgres-port.ts';
 
 const catalogOf = async (url: string) => {
@@ -41,11 +41,16 @@ describe('MnemoLite at Alembic head (20260410_0000)', () => {
     try {
       await restoreState(real.url, '20260410_0000');
       // equal object by object; a CHECK restored by pg_dump reads back in another form (expected-catalog.ts)
-      expect(compareCatalogs(headCatalog, await catalogOf(real.url))).toEqual({ missing: [], different: [], extra: [] });
+      expect(compareCatalogs(headCatalog, await catalogOf(real.url))).toEqual({
+        missing: [],
+        different: [],
+        extra: [],
+      });
       // MnemoLite's own seed rows (uuid and timestamp columns differ by nature); the fixture adds rows of its own
       const seeds = `select tag_pattern, decay_rate::text, half_life_days, auto_consolidate_threshold, priority_boost::text from memory_decay_config
                      order by 1`;
-      const rules = 'select name, alert_type, threshold, severity, cooldown_seconds, enabled, metadata from alert_rules order by name';
+      const rules =
+        'select name, alert_type, threshold, severity, cooldown_seconds, enabled, metadata from alert_rules order by name';
       const projects = 'select name, display_name from projects order by name';
       for (const sql of [seeds, rules, projects]) {
         const made = await chainOnly.query(sql);
@@ -59,38 +64,54 @@ describe('MnemoLite at Alembic head (20260410_0000)', () => {
 });
 
 describe('every real MnemoLite database reaches head', () => {
-  it.each(listStates())('%s: up stamps the point it is at, applies the rest, keeps every row; verify is then ok', async (state) => {
-    const db = await freshDatabase();
-    try {
-      await restoreState(db.url, state);
-      const before = await withClient(db.url, tableRows);
-      const started = performance.now();
-      const result = await runCli(['up', '--json'], { DATABASE_URL: db.url });
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      expect(result.code, result.stderr).toBe(0);
-      const { stamped, applied } = JSON.parse(result.stdout) as { stamped: string[]; applied: string[] };
-      outcomes.push(`${state} | stamped ${stamped.length} (through ${stamped.at(-1) ?? '-'}), applied ${applied.length} | ${seconds}`);
-      expect(stamped.length + applied.length).toBeGreaterThan(0);
+  it.each(listStates())(
+    '%s: up stamps the point it is at, applies the rest, keeps every row; verify is then ok',
+    async (state) => {
+      const db = await freshDatabase();
+      try {
+        await restoreState(db.url, state);
+        const before = await withClient(db.url, tableRows);
+        const started = performance.now();
+        const result = await runCli(['up', '--json'], { DATABASE_URL: db.url });
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        expect(result.code, result.stderr).toBe(0);
+        const { stamped, applied } = JSON.parse(result.stdout) as { stamped: string[]; applied: string[] };
+        outcomes.push(
+          `${state} | stamped ${stamped.length} (through ${stamped.at(-1) ?? '-'}), applied ${applied.length} | ${seconds}`,
+        );
+        expect(stamped.length + applied.length).toBeGreaterThan(0);
 
-      expect(compareCatalogs(headCatalog, await catalogOf(db.url))).toEqual({ missing: [], different: [], extra: [] });
-      const after = await withClient(db.url, tableRows);
-      for (const [table, rows] of Object.entries(before)) {
-        if (table === 'public.alembic_version') continue; // left in place, unused
-        // every row that was there is still there with the values it had: columns added since are new,
-        // rows may be added (seed presets), and MnemoLite's own data migrations only add keys to jsonb
-        const project = (row: unknown) => {
-          const values = row as Record<string, unknown>;
-          return Object.fromEntries(Object.keys(rows[0] as object).map((c) => [c, DATA_MIGRATED[table]?.includes(c) ? expect.objectContaining(values[c] as object) : values[c]]));
-        };
-        const now = (after[table] ?? []).map((row) => Object.fromEntries(Object.keys(rows[0] as object).map((c) => [c, (row as Record<string, unknown>)[c]])));
-        expect(now, table).toEqual(expect.arrayContaining(rows.map(project)));
-        expect(now.length, table).toBeGreaterThanOrEqual(rows.length);
+        expect(compareCatalogs(headCatalog, await catalogOf(db.url))).toEqual({
+          missing: [],
+          different: [],
+          extra: [],
+        });
+        const after = await withClient(db.url, tableRows);
+        for (const [table, rows] of Object.entries(before)) {
+          if (table === 'public.alembic_version') continue; // left in place, unused
+          // every row that was there is still there with the values it had: columns added since are new,
+          // rows may be added (seed presets), and MnemoLite's own data migrations only add keys to jsonb
+          const project = (row: unknown) => {
+            const values = row as Record<string, unknown>;
+            return Object.fromEntries(
+              Object.keys(rows[0] as object).map((c) => [
+                c,
+                DATA_MIGRATED[table]?.includes(c) ? expect.objectContaining(values[c] as object) : values[c],
+              ]),
+            );
+          };
+          const now = (after[table] ?? []).map((row) =>
+            Object.fromEntries(Object.keys(rows[0] as object).map((c) => [c, (row as Record<string, unknown>)[c]])),
+          );
+          expect(now, table).toEqual(expect.arrayContaining(rows.map(project)));
+          expect(now.length, table).toBeGreaterThanOrEqual(rows.length);
+        }
+        const verify = await runCli(['verify', '--json'], { DATABASE_URL: db.url });
+        expect(verify.code, verify.stderr).toBe(0);
+        expect(JSON.parse(verify.stdout).schema).toMatchObject({ missing: [], different: [] });
+      } finally {
+        await db.drop();
       }
-      const verify = await runCli(['verify', '--json'], { DATABASE_URL: db.url });
-      expect(verify.code, verify.stderr).toBe(0);
-      expect(JSON.parse(verify.stdout).schema).toMatchObject({ missing: [], different: [] });
-    } finally {
-      await db.drop();
-    }
-  });
+    },
+  );
 });

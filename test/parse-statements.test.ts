@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeOf } from '../src/errors.ts';
+import { exitCodeOf, SqlSyntaxError } from '../src/errors.ts';
 import { locksOf } from '../src/lock-modes.ts';
-import { SqlSyntaxError } from '../src/errors.ts';
 import { parseStatements, tableName } from '../src/parse-statements.ts';
 
 // French comments and identifiers, as in MnemoLite's own db/init and db/migrations files

@@ -51,17 +51,27 @@ describe('several databases in one run', () => {
   it('a role that may not create databases: exit 4, naming what an administrator runs', async () => {
     const role = `r_${randomBytes(4).toString('hex')}`;
     const missing = `t_${randomBytes(5).toString('hex')}_test`;
-    await withClient(adminUrl(), (c) => c.query(`create role ${role} login password 'pw-${role}' nocreatedb; grant all on database ${main.name} to ${role}`));
+    await withClient(adminUrl(), (c) =>
+      c.query(
+        `create role ${role} login password 'pw-${role}' nocreatedb; grant all on database ${main.name} to ${role}`,
+      ),
+    );
     try {
       const url = Object.assign(new URL(main.url), { username: role, password: `pw-${role}` }).toString();
       const result = await runCli(['up'], { DATABASE_URL: url, MIGRATE_DATABASES: `${main.name},${missing}` });
       expect(result.code).toBe(4);
-      expect(result.stderr).toContain(`${missing}: error: database ${missing} does not exist, and role ${role} may not create databases`);
+      expect(result.stderr).toContain(
+        `${missing}: error: database ${missing} does not exist, and role ${role} may not create databases`,
+      );
       expect(result.stderr).toContain(`CREATE DATABASE "${missing}" OWNER "${role}";`);
       expect(result.stderr).not.toContain(`pw-${role}`);
-      expect(await withClient(adminUrl(), (c) => c.query('select 1 from pg_database where datname = $1', [missing]))).toMatchObject({ rowCount: 0 });
+      expect(
+        await withClient(adminUrl(), (c) => c.query('select 1 from pg_database where datname = $1', [missing])),
+      ).toMatchObject({ rowCount: 0 });
     } finally {
-      await withClient(adminUrl(), (c) => c.query(`revoke all on database ${main.name} from ${role}; drop role ${role}`));
+      await withClient(adminUrl(), (c) =>
+        c.query(`revoke all on database ${main.name} from ${role}; drop role ${role}`),
+      );
     }
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInProcess } from './support/in-process.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
+import { runInProcess } from './support/in-process.ts';
 import { BASELINE, HEAD, MIGRATIONS } from './support/migrations-dir.ts';
 
 let db: TestDatabase;
@@ -20,7 +20,9 @@ describe('an empty database', () => {
     const applied = await db.query<{ name: string }>('select name from pgmigrations order by id');
     expect(applied.map((r) => r.name)).toEqual(MIGRATIONS);
     expect(applied[0]!.name).toBe(BASELINE);
-    const checksums = await db.query<{ n: number }>(`select count(*)::int as n from pgmigrations_checksums where checksum ~ '^[0-9a-f]{64}$'`);
+    const checksums = await db.query<{ n: number }>(
+      `select count(*)::int as n from pgmigrations_checksums where checksum ~ '^[0-9a-f]{64}$'`,
+    );
     expect(checksums[0]!.n).toBe(MIGRATIONS.length);
     const schema = await catalogSnapshot(db);
     for (const expected of [
@@ -28,7 +30,7 @@ describe('an empty database', () => {
       'column code_chunks.embedding_code vector(768) null default -',
       'column memories.embedding_half halfvec(768) null default -',
       'extension pg_trgm',
-      'index CREATE INDEX idx_code_embedding_text ON public.code_chunks USING hnsw (embedding_text vector_cosine_ops) WITH (m=\'16\', ef_construction=\'64\')',
+      "index CREATE INDEX idx_code_embedding_text ON public.code_chunks USING hnsw (embedding_text vector_cosine_ops) WITH (m='16', ef_construction='64')",
       'index CREATE INDEX idx_memories_last_outcome ON public.memories USING btree (last_outcome_at) WHERE (last_outcome_at IS NOT NULL)',
       'column partitioning_readiness.total_events bigint null default -',
     ]) {
@@ -67,7 +69,10 @@ describe('an empty database', () => {
     try {
       const result = await runInProcess(['up'], { DATABASE_URL: other.url, LOG_FORMAT: 'json' });
       expect(result.code).toBe(0);
-      const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line));
+      const lines = result.stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       const applied = lines.filter((line) => line.msg.startsWith('applied '));
       expect(applied.map((line) => line.migration)).toEqual(MIGRATIONS);
       for (const line of applied) {

@@ -23,8 +23,13 @@ interface CreateArgs {
 
 export const command: LocalCommand<CreateArgs, { path: string }> = {
   args: ({ flags, positionals, config }) => {
-    if (flags.sql && flags['no-transaction']) throw new UsageError('--sql and --no-transaction do not go together: SQL migrations always run in a transaction');
-    return { dir: config.migrationsDir, name: positionals[0]!, kind: flags.sql ? 'sql' : flags['no-transaction'] ? 'no-transaction' : 'ts' };
+    if (flags.sql && flags['no-transaction'])
+      throw new UsageError('--sql and --no-transaction do not go together: SQL migrations always run in a transaction');
+    return {
+      dir: config.migrationsDir,
+      name: positionals[0]!,
+      kind: flags.sql ? 'sql' : flags['no-transaction'] ? 'no-transaction' : 'ts',
+    };
   },
   run: async ({ dir, name, kind }) => create(dir, name, kind),
   format: ({ path }) => path,

@@ -26,7 +26,8 @@ export async function down(session: Session, target: DownTarget): Promise<DownRe
     const ledger = await database.readLedger();
     const applied = ledger.applied.map((row) => row.name);
     const count = 'count' in target ? target.count : countAfter(applied, target.to);
-    if (count > applied.length) throw new UsageError(`cannot revert ${count} migrations: only ${applied.length} are applied`);
+    if (count > applied.length)
+      throw new UsageError(`cannot revert ${count} migrations: only ${applied.length} are applied`);
     const toRevert = applied.slice(applied.length - count);
 
     const drift = compare(files, ledger.applied);
@@ -47,16 +48,21 @@ export async function down(session: Session, target: DownTarget): Promise<DownRe
       log.info(`nothing to revert: ${applied.at(-1) ?? 'no migration'} is the current migration`);
       return { reverted: [], current: applied.at(-1) };
     }
-    const reverted = await session.apply({ direction: 'down', count }).finally(() => database.forgetReverted().catch(() => undefined));
+    const reverted = await session
+      .apply({ direction: 'down', count })
+      .finally(() => database.forgetReverted().catch(() => undefined));
     const current = applied.at(-1 - reverted.length);
-    log.info(`reverted ${reverted.length} migration${reverted.length === 1 ? '' : 's'}; database is at ${current ?? 'no migration'}`);
+    log.info(
+      `reverted ${reverted.length} migration${reverted.length === 1 ? '' : 's'}; database is at ${current ?? 'no migration'}`,
+    );
     return { reverted, current };
   });
 }
 
 function countAfter(applied: string[], to: string): number {
   const index = applied.indexOf(to);
-  if (index < 0) throw new UsageError(`--to ${to}: not an applied migration (applied: ${applied.slice(-5).join(', ') || 'none'})`);
+  if (index < 0)
+    throw new UsageError(`--to ${to}: not an applied migration (applied: ${applied.slice(-5).join(', ') || 'none'})`);
   return applied.length - 1 - index;
 }
 
@@ -64,11 +70,16 @@ function countAfter(applied: string[], to: string): number {
 async function downTarget({ flags, config }: Invocation): Promise<DownTarget> {
   const to = flags.to as string | undefined;
   const count = flags.count as string | undefined;
-  if ((to === undefined) === (count === undefined)) throw new UsageError(`down needs exactly one of --to <migration> or --count <n>\n\nusage: mnemolite-migrate ${USAGE}`);
-  if (count !== undefined && !/^[1-9]\d{0,5}$/.test(count)) throw new UsageError(`--count must be a whole number of at least 1`);
+  if ((to === undefined) === (count === undefined))
+    throw new UsageError(
+      `down needs exactly one of --to <migration> or --count <n>\n\nusage: mnemolite-migrate ${USAGE}`,
+    );
+  if (count !== undefined && !/^[1-9]\d{0,5}$/.test(count))
+    throw new UsageError(`--count must be a whole number of at least 1`);
   const target: DownTarget = to !== undefined ? { to } : { count: Number(count) };
   if (flags.yes) return target;
-  if (!process.stdin.isTTY) throw new UsageError('down changes the schema: pass --yes to confirm when stdin is not a terminal');
+  if (!process.stdin.isTTY)
+    throw new UsageError('down changes the schema: pass --yes to confirm when stdin is not a terminal');
   const question = `Revert ${to !== undefined ? `every migration after ${to}` : `the newest ${count} migration(s)`} on ${config.database.display}? [y/N] `;
   const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });

@@ -1,6 +1,6 @@
 // `history` and `current`: the ledger as recorded, oldest first.
 import type { Session } from '../session.ts';
-import { asJson, noArgs, type DatabaseCommand } from './command.ts';
+import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface HistoryEntry {
   name: string;
@@ -17,7 +17,8 @@ export async function history(session: Session): Promise<HistoryEntry[]> {
 export const historyCommand: DatabaseCommand<undefined, HistoryEntry[]> = {
   args: noArgs,
   run: history,
-  format: (entries, { json }) => (json ? asJson(entries) : entries.map((e) => `${e.run_on}  ${e.name}`).join('\n') || NONE),
+  format: (entries, { json }) =>
+    json ? asJson(entries) : entries.map((e) => `${e.run_on}  ${e.name}`).join('\n') || NONE,
 };
 
 export const currentCommand: DatabaseCommand<undefined, HistoryEntry | undefined> = {

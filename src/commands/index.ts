@@ -28,7 +28,10 @@ export type CommandSpec = SpecFields & {
 const help = { help: { type: 'boolean', short: 'h' } } as const;
 const json = { json: { type: 'boolean' } } as const;
 
-function spec(s: SpecFields & ({ database: true; load(): Promise<AnyDatabaseCommand> } | { database: false; load(): Promise<AnyLocalCommand> })): CommandSpec {
+function spec(
+  s: SpecFields &
+    ({ database: true; load(): Promise<AnyDatabaseCommand> } | { database: false; load(): Promise<AnyLocalCommand> }),
+): CommandSpec {
   const flags = Object.entries(s.options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
   return { ...s, flags };
 }
@@ -36,7 +39,8 @@ function spec(s: SpecFields & ({ database: true; load(): Promise<AnyDatabaseComm
 export const COMMANDS = {
   up: spec({
     usage: 'up [--allow-out-of-order] [--dry-run] [--json]',
-    summary: 'apply pending migrations (the default command); adopts an existing schema by a verified baseline stamp; --dry-run is plan',
+    summary:
+      'apply pending migrations (the default command); adopts an existing schema by a verified baseline stamp; --dry-run is plan',
     database: true,
     options: { ...help, ...json, 'allow-out-of-order': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     positionals: { min: 0, max: 0 },
@@ -46,7 +50,13 @@ export const COMMANDS = {
     usage: 'down (--to <migration> | --count <n>) [--yes] [--json]',
     summary: 'revert the newest migrations, never below the baseline; --yes is required when stdin is not a terminal',
     database: true,
-    options: { ...help, ...json, to: { type: 'string' }, count: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+    options: {
+      ...help,
+      ...json,
+      to: { type: 'string' },
+      count: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+    },
     positionals: { min: 0, max: 0 },
     load: () => import('./down.ts').then((m) => m.command),
   }),
@@ -76,7 +86,8 @@ export const COMMANDS = {
   }),
   stamp: spec({
     usage: 'stamp <migration> [--json]',
-    summary: 'record migrations up to <migration> as applied without running them, after checking the schema is what they make',
+    summary:
+      'record migrations up to <migration> as applied without running them, after checking the schema is what they make',
     database: true,
     options: { ...help, ...json },
     positionals: { min: 1, max: 1 },
@@ -84,7 +95,8 @@ export const COMMANDS = {
   }),
   verify: spec({
     usage: 'verify [--json]',
-    summary: 'exit 0 only when the database is at the newest migration and nothing drifted (7: pending or a migration in progress, 6: drift)',
+    summary:
+      'exit 0 only when the database is at the newest migration and nothing drifted (7: pending or a migration in progress, 6: drift)',
     database: true,
     options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
@@ -100,7 +112,8 @@ export const COMMANDS = {
   }),
   plan: spec({
     usage: 'plan [--json]',
-    summary: 'the exact SQL up would run for each pending migration, in a transaction or not, and the table locks it takes; changes nothing',
+    summary:
+      'the exact SQL up would run for each pending migration, in a transaction or not, and the table locks it takes; changes nothing',
     database: true,
     options: { ...help, ...json },
     positionals: { min: 0, max: 0 },
@@ -108,7 +121,8 @@ export const COMMANDS = {
   }),
   snapshot: spec({
     usage: 'snapshot [--check] [--json]',
-    summary: 'write migrations/expected/: the catalog change each migration makes, applied one by one on an empty scratch database; --check compares instead (6 when they differ)',
+    summary:
+      'write migrations/expected/: the catalog change each migration makes, applied one by one on an empty scratch database; --check compares instead (6 when they differ)',
     database: true,
     options: { ...help, ...json, check: { type: 'boolean' } },
     positionals: { min: 0, max: 0 },
@@ -116,7 +130,8 @@ export const COMMANDS = {
   }),
   lint: spec({
     usage: 'lint [--json]',
-    summary: 'report dangerous operations in the migrations (real PostgreSQL parser); exit 1 on findings not accepted in the file',
+    summary:
+      'report dangerous operations in the migrations (real PostgreSQL parser); exit 1 on findings not accepted in the file',
     database: false,
     options: { ...help, ...json },
     positionals: { min: 0, max: 0 },

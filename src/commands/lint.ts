@@ -22,7 +22,9 @@ export const command: LocalCommand<{ migrationsDir: string }, LintResult> = {
   failure: (result) => {
     const open = notAccepted(result).length;
     if (open === 0) return undefined;
-    return new LintFindings(`lint: ${open} finding${open === 1 ? '' : 's'} not accepted (accept one with a comment: -- lint-accept: <rule> <reason>)`);
+    return new LintFindings(
+      `lint: ${open} finding${open === 1 ? '' : 's'} not accepted (accept one with a comment: -- lint-accept: <rule> <reason>)`,
+    );
   },
 };
 
@@ -41,6 +43,8 @@ function formatLint(result: LintResult): string {
     ].join('\n'),
   );
   const open = notAccepted(result).length;
-  lines.push(`${result.migrations} migrations linted: ${open} finding${open === 1 ? '' : 's'}, ${result.findings.length - open} accepted`);
+  lines.push(
+    `${result.migrations} migrations linted: ${open} finding${open === 1 ? '' : 's'}, ${result.findings.length - open} accepted`,
+  );
   return lines.join('\n');
 }

@@ -2,12 +2,12 @@
 // would send, whether it runs in a transaction, and the table locks it takes.
 // Touches nothing: no lock, no table created, no row written — only reads.
 import { compare } from '../drift.ts';
+import { SqlSyntaxError } from '../errors.ts';
 import { locksOf, type TableLock } from '../lock-modes.ts';
 import { renderMigrationSql } from '../migration-sql.ts';
-import { SqlSyntaxError } from '../errors.ts';
 import { parseStatements } from '../parse-statements.ts';
 import type { Session } from '../session.ts';
-import { asJson, noArgs, type DatabaseCommand } from './command.ts';
+import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface PlannedStatement {
   sql: string;
@@ -45,7 +45,10 @@ export async function plan(session: Session): Promise<PlanResult> {
     for (const sql of statements) {
       const parsed = await parseStatements(sql).catch((error: unknown) => {
         if (!(error instanceof SqlSyntaxError)) throw error;
-        throw new SqlSyntaxError(`migration ${file.name} does not parse: ${error.message} (line ${error.line} of its SQL)`, error.line);
+        throw new SqlSyntaxError(
+          `migration ${file.name} does not parse: ${error.message} (line ${error.line} of its SQL)`,
+          error.line,
+        );
       });
       steps.push({
         sql,
@@ -63,15 +66,22 @@ export async function plan(session: Session): Promise<PlanResult> {
 
 function formatPlan(result: PlanResult): string {
   if (result.pending.length === 0) return `nothing to apply on ${result.database}`;
-  const lines = [`${result.pending.length} pending migration${result.pending.length === 1 ? '' : 's'} on ${result.database}`];
+  const lines = [
+    `${result.pending.length} pending migration${result.pending.length === 1 ? '' : 's'} on ${result.database}`,
+  ];
   for (const migration of result.pending) {
-    lines.push('', `== ${migration.name} (${migration.transaction ? 'in one transaction' : 'NOT in a transaction: each statement commits on its own'})`);
+    lines.push(
+      '',
+      `== ${migration.name} (${migration.transaction ? 'in one transaction' : 'NOT in a transaction: each statement commits on its own'})`,
+    );
     for (const step of migration.steps) {
       for (const statement of step.statements) {
         lines.push(statement.sql.endsWith(';') ? statement.sql : `${statement.sql};`);
         for (const lock of statement.locks) {
           const what = lock.index ? `index ${lock.table} and its table` : lock.table;
-          lines.push(`  -- locks ${what} in ${lock.mode} mode${lock.new_table ? ' (created by this migration: no one waits)' : ''}`);
+          lines.push(
+            `  -- locks ${what} in ${lock.mode} mode${lock.new_table ? ' (created by this migration: no one waits)' : ''}`,
+          );
         }
       }
     }

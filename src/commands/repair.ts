@@ -12,7 +12,8 @@ export interface RepairResult {
 export const command: DatabaseCommand<string | undefined, RepairResult> = {
   args: ({ positionals }) => positionals[0],
   run: repair,
-  format: ({ accepted }, { json }) => (json ? asJson({ accepted }) : accepted.length > 0 ? `accepted: ${accepted.join(', ')}` : 'nothing to repair'),
+  format: ({ accepted }, { json }) =>
+    json ? asJson({ accepted }) : accepted.length > 0 ? `accepted: ${accepted.join(', ')}` : 'nothing to repair',
 };
 
 export async function repair(session: Session, only: string | undefined): Promise<RepairResult> {
@@ -20,9 +21,11 @@ export async function repair(session: Session, only: string | undefined): Promis
   return session.withLock(async () => {
     const drift = compare(files, (await database.readLedger()).applied);
     const changed = drift.changed.filter((file) => only === undefined || file.name === only);
-    if (only !== undefined && changed.length === 0) throw new UsageError(`${only} is not an applied migration whose file changed`);
+    if (only !== undefined && changed.length === 0)
+      throw new UsageError(`${only} is not an applied migration whose file changed`);
     await database.recordChecksums(changed);
-    for (const file of changed) log.warn(`accepted the edited content of ${file.name}; it is not re-run`, { migration: file.name });
+    for (const file of changed)
+      log.warn(`accepted the edited content of ${file.name}; it is not re-run`, { migration: file.name });
     return { accepted: changed.map((file) => file.name) };
   });
 }

@@ -33,7 +33,9 @@ export const command: DatabaseCommand<{ check: boolean }, SnapshotResult> = {
       ? undefined
       : new SchemaMismatch(
           `${result.differing.length} expected catalog${result.differing.length === 1 ? ' differs' : 's differ'} from what the migrations make`,
-          result.differing.map((name) => `${name}: run \`snapshot\` on an empty database and commit ${EXPECTED_HINT}${name}.txt`),
+          result.differing.map(
+            (name) => `${name}: run \`snapshot\` on an empty database and commit ${EXPECTED_HINT}${name}.txt`,
+          ),
         ),
 };
 

@@ -25,8 +25,12 @@ export async function stamp(session: Session, target: string): Promise<StampResu
   return session.withLock(async () => {
     const drift = compare(files, (await database.readLedger()).applied);
     assertNoDrift(drift);
-    const later = drift.pending.length < files.length ? files.findLastIndex((file) => !drift.pending.includes(file)) : -1;
-    if (later > index) throw new UsageError(`${files[later]!.name}, after ${target}, is already applied; stamp only moves forward (use down to go back)`);
+    const later =
+      drift.pending.length < files.length ? files.findLastIndex((file) => !drift.pending.includes(file)) : -1;
+    if (later > index)
+      throw new UsageError(
+        `${files[later]!.name}, after ${target}, is already applied; stamp only moves forward (use down to go back)`,
+      );
     const toStamp = drift.pending.filter((file) => files.indexOf(file) <= index);
     if (toStamp.length === 0) {
       log.info(`${target} is already applied; nothing to stamp`);
@@ -37,11 +41,16 @@ export async function stamp(session: Session, target: string): Promise<StampResu
     const expected = readExpectedCatalogs(session.config.migrationsDir, files.slice(0, index + 1));
     // stamp is the operator's own word: without an expected catalog it records, saying it could not check
     if (expected.unknownFrom) {
-      log.warn(`${expected.unknownFrom} has no expected catalog: the schema was not checked (write them with \`snapshot\`)`);
+      log.warn(
+        `${expected.unknownFrom} has no expected catalog: the schema was not checked (write them with \`snapshot\`)`,
+      );
     } else {
       const comparison = compareCatalogs(expected.points.at(-1)!.catalog, await database.catalog());
       if (!matches(comparison)) {
-        throw new SchemaMismatch(`the schema is not what the migrations up to ${target} make; refusing to stamp`, describeDifferences(comparison));
+        throw new SchemaMismatch(
+          `the schema is not what the migrations up to ${target} make; refusing to stamp`,
+          describeDifferences(comparison),
+        );
       }
     }
     await database.stamp(toStamp);

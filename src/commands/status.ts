@@ -4,7 +4,7 @@ import { compare } from '../drift.ts';
 import { describeHolder } from '../lock.ts';
 import { checkSchema, type SchemaCheck, schemaDifferences } from '../schema-check.ts';
 import type { Session } from '../session.ts';
-import { asJson, noArgs, type DatabaseCommand } from './command.ts';
+import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface StatusResult {
   database: string;
@@ -36,10 +36,19 @@ export async function status(session: Session): Promise<StatusResult> {
     ...drift.changed.map((file) => `${file.name} was edited after it was applied`),
     ...drift.missing.map((row) => `${row.name} is applied but not on disk (the database is ahead of these migrations)`),
     ...drift.outOfOrder.map((file) => `${file.name} is pending but sorts before applied migrations`),
-    ...(await database.invalidIndexes()).map((index) => `index ${index} is invalid (an interrupted CREATE INDEX CONCURRENTLY): up reruns the migration that builds it, which drops and rebuilds it; or DROP INDEX CONCURRENTLY ${index}`),
+    ...(await database.invalidIndexes()).map(
+      (index) =>
+        `index ${index} is invalid (an interrupted CREATE INDEX CONCURRENTLY): up reruns the migration that builds it, which drops and rebuilds it; or DROP INDEX CONCURRENTLY ${index}`,
+    ),
   ];
-  if (!ledger.exists) anomalies.push(`no ${config.migrationsTable} table: this database is not managed yet (\`up\` adopts or creates it)`);
-  const schema = await checkSchema(session, ledger.applied.map((row) => row.name));
+  if (!ledger.exists)
+    anomalies.push(
+      `no ${config.migrationsTable} table: this database is not managed yet (\`up\` adopts or creates it)`,
+    );
+  const schema = await checkSchema(
+    session,
+    ledger.applied.map((row) => row.name),
+  );
   anomalies.push(...schemaDifferences(schema).map((line) => `schema ${line.trimStart()}`));
   return {
     database: config.database.display,
@@ -48,7 +57,13 @@ export async function status(session: Session): Promise<StatusResult> {
     applied: ledger.applied.map((row) => ({
       name: row.name,
       run_on: row.runOn.toISOString(),
-      checksum: missing.has(row.name) ? 'file missing' : changed.has(row.name) ? 'changed' : unrecorded.has(row.name) ? 'not recorded' : 'ok',
+      checksum: missing.has(row.name)
+        ? 'file missing'
+        : changed.has(row.name)
+          ? 'changed'
+          : unrecorded.has(row.name)
+            ? 'not recorded'
+            : 'ok',
     })),
     pending: drift.pending.map((file) => file.name),
     anomalies,
@@ -58,16 +73,25 @@ export async function status(session: Session): Promise<StatusResult> {
 
 function formatStatus(result: StatusResult): string {
   const lines = [`database: ${result.database} (ledger ${result.table})`];
-  lines.push(result.lock_holder ? `migration lock: held by ${describeHolder(result.lock_holder)} (a migration is in progress)` : 'migration lock: free', '');
+  lines.push(
+    result.lock_holder
+      ? `migration lock: held by ${describeHolder(result.lock_holder)} (a migration is in progress)`
+      : 'migration lock: free',
+    '',
+  );
   lines.push(`applied (${result.applied.length}):`);
-  for (const row of result.applied) lines.push(`  ${row.run_on}  ${row.name}${row.checksum === 'ok' ? '' : `  [${row.checksum}]`}`);
+  for (const row of result.applied)
+    lines.push(`  ${row.run_on}  ${row.name}${row.checksum === 'ok' ? '' : `  [${row.checksum}]`}`);
   lines.push(`pending (${result.pending.length}):`);
   for (const name of result.pending) lines.push(`  ${name}`);
   lines.push(`anomalies (${result.anomalies.length}):`);
   for (const anomaly of result.anomalies) lines.push(`  ${anomaly}`);
   const { schema } = result;
   if (schema.skipped) lines.push(`schema: not compared (${schema.skipped})`);
-  else if (schema.at) lines.push(`schema: compared with ${schema.at}; ${schema.extra.length} object${schema.extra.length === 1 ? '' : 's'} no migration makes`);
+  else if (schema.at)
+    lines.push(
+      `schema: compared with ${schema.at}; ${schema.extra.length} object${schema.extra.length === 1 ? '' : 's'} no migration makes`,
+    );
   for (const line of schema.extra) lines.push(`  ${line}`);
   return lines.join('\n');
 }

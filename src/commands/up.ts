@@ -54,7 +54,9 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
         await database.stamp(plan.through);
         result.stamped = plan.through.map((file) => file.name);
         const [first, last, n] = [result.stamped[0], result.stamped.at(-1), result.stamped.length];
-        log.info(`stamped ${n === 1 ? first : `${n} migrations (${first} … ${last})`} without running ${n === 1 ? 'it' : 'them'}: ${plan.because}`);
+        log.info(
+          `stamped ${n === 1 ? first : `${n} migrations (${first} … ${last})`} without running ${n === 1 ? 'it' : 'them'}: ${plan.because}`,
+        );
         ledger = await database.readLedger();
       }
     }
@@ -66,14 +68,17 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
       result.backfilled = drift.unrecorded.map((file) => file.name);
       log.info(`recorded checksums of ${result.backfilled.length} migrations applied before checksums were kept`);
     }
-    for (const index of await database.invalidIndexes()) log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);
+    for (const index of await database.invalidIndexes())
+      log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);
 
     if (drift.pending.length > 0) {
       log.info(`${drift.pending.length} migration${drift.pending.length === 1 ? '' : 's'} to apply`);
       try {
         result.applied = await session.apply({ direction: 'up' });
       } finally {
-        await recordApplied(session, drift).catch((error) => log.debug(`checksums not recorded now (the next run will): ${error.message}`));
+        await recordApplied(session, drift).catch((error) =>
+          log.debug(`checksums not recorded now (the next run will): ${error.message}`),
+        );
       }
     }
     await checkVectorDimensions(database, config.embedding.dimension);

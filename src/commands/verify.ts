@@ -2,14 +2,15 @@
 // nothing drifted — the check an API runs before it serves. Takes no lock, but
 // answers "in progress" (7) while another runner holds it: the ledger and schema
 // are half-done then, and "ok" would open the API gate mid-migration.
-import { compare, driftMismatch, driftProblems, type DriftProblems } from '../drift.ts';
-import { PendingMigrations, SchemaMismatch, type MigrateError } from '../errors.ts';
-import { checkSchema, type SchemaCheck, schemaDiffers, schemaDifferences } from '../schema-check.ts';
+
 import type { LockHolder } from '../database/port.ts';
+import { compare, type DriftProblems, driftMismatch, driftProblems } from '../drift.ts';
+import { type MigrateError, PendingMigrations, SchemaMismatch } from '../errors.ts';
 import { describeHolder } from '../lock.ts';
+import { checkSchema, type SchemaCheck, schemaDifferences, schemaDiffers } from '../schema-check.ts';
 import type { Session } from '../session.ts';
 import { vectorDimensionProblems, vectorMismatch } from '../vector-dimensions.ts';
-import { asJson, noArgs, type DatabaseCommand } from './command.ts';
+import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface VerifyResult {
   ok: boolean;
@@ -30,7 +31,8 @@ export interface VerifyResult {
 export const command: DatabaseCommand<undefined, VerifyResult> = {
   args: noArgs,
   run: verify,
-  format: (result, { json }) => (json ? asJson(result) : result.ok ? [`ok: database is at ${result.head}`, ...extras(result.schema)].join('\n') : ''),
+  format: (result, { json }) =>
+    json ? asJson(result) : result.ok ? [`ok: database is at ${result.head}`, ...extras(result.schema)].join('\n') : '',
   failure: verifyFailure,
 };
 
@@ -42,7 +44,14 @@ export async function verify(session: Session): Promise<VerifyResult> {
   if (holder) {
     const skipped = 'a migration is in progress';
     const none = { drift: { changed: [], missing: [] }, pending: [], invalid_indexes: [], vector_dimensions: [] };
-    return { ok: false, head, in_progress: holder, ...none, embedding_dimension: config.embedding.dimension, schema: { at: null, missing: [], different: [], extra: [], skipped } };
+    return {
+      ok: false,
+      head,
+      in_progress: holder,
+      ...none,
+      embedding_dimension: config.embedding.dimension,
+      schema: { at: null, missing: [], different: [], extra: [], skipped },
+    };
   }
   const { applied } = await database.readLedger();
   const drift = compare(files, applied);
@@ -55,18 +64,31 @@ export async function verify(session: Session): Promise<VerifyResult> {
     invalid_indexes: await database.invalidIndexes(),
     embedding_dimension: config.embedding.dimension,
     vector_dimensions: await vectorDimensionProblems(database, config.embedding.dimension),
-    schema: await checkSchema(session, applied.map((row) => row.name)),
+    schema: await checkSchema(
+      session,
+      applied.map((row) => row.name),
+    ),
   };
   result.ok =
-    [result.drift.changed, result.drift.missing, result.pending, result.invalid_indexes, result.vector_dimensions].every((list) => list.length === 0) &&
-    !schemaDiffers(result.schema);
+    [
+      result.drift.changed,
+      result.drift.missing,
+      result.pending,
+      result.invalid_indexes,
+      result.vector_dimensions,
+    ].every((list) => list.length === 0) && !schemaDiffers(result.schema);
   return result;
 }
 
 // Objects no migration makes are the operator's own: listed, never a failure.
 function extras(schema: SchemaCheck): string[] {
   if (schema.skipped) return [`schema not compared: ${schema.skipped}`];
-  return schema.extra.length === 0 ? [] : [`${schema.extra.length} object${schema.extra.length === 1 ? '' : 's'} no migration makes:`, ...schema.extra.map((line) => `  ${line}`)];
+  return schema.extra.length === 0
+    ? []
+    : [
+        `${schema.extra.length} object${schema.extra.length === 1 ? '' : 's'} no migration makes:`,
+        ...schema.extra.map((line) => `  ${line}`),
+      ];
 }
 
 // In the order an operator fixes them: drift (6), pending (7), then the schema itself (6);
@@ -75,13 +97,26 @@ function verifyFailure(result: VerifyResult): MigrateError | undefined {
   const { pending } = result;
   return (
     (result.in_progress
-      ? new PendingMigrations(`a migration is in progress: ${describeHolder(result.in_progress)} holds the migration lock`, ['verify again once it finishes'])
+      ? new PendingMigrations(
+          `a migration is in progress: ${describeHolder(result.in_progress)} holds the migration lock`,
+          ['verify again once it finishes'],
+        )
       : undefined) ??
     driftMismatch(result.drift) ??
-    (pending.length > 0 ? new PendingMigrations(`${pending.length} migration${pending.length === 1 ? ' is' : 's are'} not applied`, pending) : undefined) ??
-    (result.invalid_indexes.length > 0 ? new SchemaMismatch(`invalid indexes: ${result.invalid_indexes.join(', ')}`, ['run `up` to rebuild them']) : undefined) ??
+    (pending.length > 0
+      ? new PendingMigrations(
+          `${pending.length} migration${pending.length === 1 ? ' is' : 's are'} not applied`,
+          pending,
+        )
+      : undefined) ??
+    (result.invalid_indexes.length > 0
+      ? new SchemaMismatch(`invalid indexes: ${result.invalid_indexes.join(', ')}`, ['run `up` to rebuild them'])
+      : undefined) ??
     (schemaDiffers(result.schema)
-      ? new SchemaMismatch(`the schema is not what the migrations up to ${result.schema.at} make`, schemaDifferences(result.schema))
+      ? new SchemaMismatch(
+          `the schema is not what the migrations up to ${result.schema.at} make`,
+          schemaDifferences(result.schema),
+        )
       : undefined) ??
     vectorMismatch(result.vector_dimensions, result.embedding_dimension)
   );

@@ -2,10 +2,19 @@
 // down, stamp, verify, adoption, drift) in milliseconds. A MemoryServer is one
 // database; each connect() is one session on it, so two runners can contend for
 // the lock. The shared contract suite holds it to the PostgreSQL behaviour.
-import type {
-  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressWatcher, VectorColumn,
-} from './port.ts';
+
 import { DatabaseUnavailable } from '../errors.ts';
+import type {
+  AppliedMigration,
+  Blocker,
+  ChecksumEntry,
+  Database,
+  Executor,
+  Ledger,
+  LockHolder,
+  ProgressWatcher,
+  VectorColumn,
+} from './port.ts';
 
 interface LedgerRow {
   id: number;
@@ -85,7 +94,13 @@ export class MemoryServer {
   /** Another session holding locks on tables in an open transaction. */
   holdTableLocks(relations: string[]): () => void {
     const pid = this.nextPid++;
-    this.tableLocks.set(pid, { pid, application_name: 'other', state: 'idle in transaction', since: this.now(), relations: relations.join(', ') });
+    this.tableLocks.set(pid, {
+      pid,
+      application_name: 'other',
+      state: 'idle in transaction',
+      since: this.now(),
+      relations: relations.join(', '),
+    });
     return () => this.tableLocks.delete(pid);
   }
 
@@ -99,11 +114,18 @@ export class MemoryServer {
   }
 
   /** @internal */ now(): Date {
-    return new Date((this.clock += 1000));
+    this.clock += 1000;
+    return new Date(this.clock);
   }
 
   /** @internal */ snapshot() {
-    return { extensions: this.extensions, tables: this.tables, indexes: this.indexes, alembic: this.alembic, tableLocks: [...this.tableLocks.values()] };
+    return {
+      extensions: this.extensions,
+      tables: this.tables,
+      indexes: this.indexes,
+      alembic: this.alembic,
+      tableLocks: [...this.tableLocks.values()],
+    };
   }
 }
 
@@ -116,7 +138,12 @@ export class MemoryDatabase implements Database {
   synchronousCommit = true;
   private closed = false;
 
-  constructor(private readonly server: MemoryServer, readonly pid: number, schema: string, table: string) {
+  constructor(
+    private readonly server: MemoryServer,
+    readonly pid: number,
+    schema: string,
+    table: string,
+  ) {
     this.ledgerName = `${schema}.${table}`;
   }
 
@@ -154,7 +181,11 @@ export class MemoryDatabase implements Database {
   async tryLock(): Promise<boolean> {
     const held = this.server.locks.get(this.ledgerName);
     if (held && held.pid !== this.pid) return false;
-    this.server.locks.set(this.ledgerName, { pid: this.pid, count: (held?.count ?? 0) + 1, since: held?.since ?? this.server.now() });
+    this.server.locks.set(this.ledgerName, {
+      pid: this.pid,
+      count: (held?.count ?? 0) + 1,
+      since: held?.since ?? this.server.now(),
+    });
     return true;
   }
 
@@ -198,7 +229,8 @@ export class MemoryDatabase implements Database {
 
   async createDatabase(name: string): Promise<'created' | 'exists'> {
     if (this.server.databases.has(name)) return 'exists';
-    if (!this.server.mayCreateDatabases) throw new DatabaseUnavailable(`database ${name} does not exist, and role memory may not create databases`);
+    if (!this.server.mayCreateDatabases)
+      throw new DatabaseUnavailable(`database ${name} does not exist, and role memory may not create databases`);
     this.server.databases.add(name);
     return 'created';
   }

@@ -2,10 +2,19 @@
 // are node-pg-migrate's (id, name, run_on) plus our checksums beside them.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { CATALOG_LISTING } from './catalog-listing.ts';
 import { DatabaseUnavailable } from '../errors.ts';
+import { CATALOG_LISTING } from './catalog-listing.ts';
 import type {
-  AppliedMigration, Blocker, ChecksumEntry, Database, Executor, Ledger, LockHolder, ProgressSample, ProgressWatcher, VectorColumn,
+  AppliedMigration,
+  Blocker,
+  ChecksumEntry,
+  Database,
+  Executor,
+  Ledger,
+  LockHolder,
+  ProgressSample,
+  ProgressWatcher,
+  VectorColumn,
 } from './port.ts';
 
 /** An open connection, as wait-for-db.ts hands it over. */
@@ -45,7 +54,10 @@ export class PostgresDatabase implements Database {
   private readonly checksums: string;
   private readonly key: string;
 
-  constructor(private readonly connection: Connection, private readonly options: PostgresOptions) {
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: PostgresOptions,
+  ) {
     const { schema, table } = options;
     this.client = connection.client;
     this.pid = connection.pid;
@@ -117,11 +129,15 @@ export class PostgresDatabase implements Database {
   }
 
   async forgetReverted(): Promise<void> {
-    await this.client.query(`delete from ${this.checksums} c where not exists (select 1 from ${this.migrations} m where m.name = c.name)`);
+    await this.client.query(
+      `delete from ${this.checksums} c where not exists (select 1 from ${this.migrations} m where m.name = c.name)`,
+    );
   }
 
   async tryLock(): Promise<boolean> {
-    const { rows } = await this.client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [this.key]);
+    const { rows } = await this.client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
+      this.key,
+    ]);
     return rows[0]!.locked;
   }
 
@@ -179,9 +195,13 @@ export class PostgresDatabase implements Database {
   }
 
   async alembicRevisions(): Promise<string[] | undefined> {
-    const { rows } = await this.client.query<{ present: boolean }>(`select to_regclass('public.alembic_version') is not null as present`);
+    const { rows } = await this.client.query<{ present: boolean }>(
+      `select to_regclass('public.alembic_version') is not null as present`,
+    );
     if (!rows[0]!.present) return undefined;
-    const versions = await this.client.query<{ version_num: string }>('select version_num from public.alembic_version order by 1');
+    const versions = await this.client.query<{ version_num: string }>(
+      'select version_num from public.alembic_version order by 1',
+    );
     return versions.rows.map((row) => row.version_num);
   }
 
@@ -194,9 +214,10 @@ export class PostgresDatabase implements Database {
       if (code === '42P04') return 'exists'; // another runner created it first
       if (code !== '42501') throw error;
       const { rows } = await this.client.query<{ role: string }>('select current_user as role');
-      throw new DatabaseUnavailable(`database ${name} does not exist, and role ${rows[0]!.role} may not create databases`, [
-        `an administrator can create it: CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(rows[0]!.role)};`,
-      ]);
+      throw new DatabaseUnavailable(
+        `database ${name} does not exist, and role ${rows[0]!.role} may not create databases`,
+        [`an administrator can create it: CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(rows[0]!.role)};`],
+      );
     }
   }
 
@@ -204,7 +225,10 @@ export class PostgresDatabase implements Database {
     await this.client.query('begin read only');
     try {
       await this.client.query(`select pg_catalog.set_config('search_path', '', true)`);
-      const { rows } = await this.client.query<{ line: string }>(CATALOG_LISTING, [this.options.schema, this.options.table]);
+      const { rows } = await this.client.query<{ line: string }>(CATALOG_LISTING, [
+        this.options.schema,
+        this.options.table,
+      ]);
       return rows.map((row) => row.line);
     } finally {
       await this.client.query('commit');
@@ -213,7 +237,9 @@ export class PostgresDatabase implements Database {
 
   async setSynchronousCommit(on: boolean): Promise<void> {
     // an xid makes the last statement a real commit, which waits for the WAL up to here
-    await this.client.query(on ? 'set synchronous_commit = on; select pg_current_xact_id()' : 'set synchronous_commit = off');
+    await this.client.query(
+      on ? 'set synchronous_commit = on; select pg_current_xact_id()' : 'set synchronous_commit = off',
+    );
   }
 
   async rollback(): Promise<void> {
@@ -273,7 +299,11 @@ export class PostgresDatabase implements Database {
   }
 
   private sideConnection(purpose: string): pg.Client {
-    const client = new pg.Client({ ...this.options.clientConfig, application_name: `mnemolite-migrate (${purpose})`, connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({
+      ...this.options.clientConfig,
+      application_name: `mnemolite-migrate (${purpose})`,
+      connectionTimeoutMillis: 3000,
+    });
     client.on('error', () => undefined);
     return client;
   }

@@ -2,7 +2,7 @@
 // earlier ups left behind, and each down against what its own up created.
 import { readFile } from 'node:fs/promises';
 import { IrreversibleMigration } from '../errors.ts';
-import { renderMigrationSql, type MigrationSql } from '../migration-sql.ts';
+import { type MigrationSql, renderMigrationSql } from '../migration-sql.ts';
 import { applyAcceptances } from './acceptances.ts';
 import { EMPTY_SCHEMA, lintSql } from './lint-sql.ts';
 import { locateSteps } from './locate-steps.ts';
@@ -14,7 +14,11 @@ export async function lintMigrations(migrations: readonly { path: string }[]): P
   for (const { path } of migrations) {
     const source = await readFile(path, 'utf8');
     const up = await renderMigrationSql(path, 'up');
-    const upLint = await lintSql(locateSteps(source, path, 'up', up.statements), { file: path, before: schema, transaction: up.transaction });
+    const upLint = await lintSql(locateSteps(source, path, 'up', up.statements), {
+      file: path,
+      before: schema,
+      transaction: up.transaction,
+    });
     // an up the parser rejected was not read to its end: its down cannot be checked against it
     const down = upLint.findings.some((f) => f.rule === 'syntax-error') ? undefined : await renderDown(path);
     const downLint =

@@ -17,12 +17,16 @@ async function at(server: MemoryServer, applied = [A!, B!, C!]) {
   return server;
 }
 const ledgerOf = async (server: MemoryServer) => (await server.connect().readLedger()).applied.map((row) => row.name);
-const checksumsOf = async (server: MemoryServer) => (await server.connect().readLedger()).applied.map((row) => row.checksum);
+const checksumsOf = async (server: MemoryServer) =>
+  (await server.connect().readLedger()).applied.map((row) => row.checksum);
 
 describe('down on the in-memory port', () => {
   it('--count 1 reverts the newest migration and forgets its checksum', async () => {
     const server = await at(new MemoryServer());
-    expect(await down(memorySession(server, [A!, B!, C!]), { count: 1 })).toEqual({ reverted: ['003_c'], current: '002_b' });
+    expect(await down(memorySession(server, [A!, B!, C!]), { count: 1 })).toEqual({
+      reverted: ['003_c'],
+      current: '002_b',
+    });
     expect(await ledgerOf(server)).toEqual(['001_a', '002_b']);
     server.appendLedgerRow('public.pgmigrations', '003_c'); // applied again by node-pg-migrate: no stale checksum
     expect(await checksumsOf(server)).toEqual([A!.checksum, B!.checksum, null]);
@@ -30,12 +34,18 @@ describe('down on the in-memory port', () => {
 
   it('--to reverts everything after the target', async () => {
     const server = await at(new MemoryServer());
-    expect(await down(memorySession(server, [A!, B!, C!]), { to: '001_a' })).toEqual({ reverted: ['003_c', '002_b'], current: '001_a' });
+    expect(await down(memorySession(server, [A!, B!, C!]), { to: '001_a' })).toEqual({
+      reverted: ['003_c', '002_b'],
+      current: '001_a',
+    });
   });
 
   it('--to the current migration reverts nothing', async () => {
     const server = await at(new MemoryServer());
-    expect(await down(memorySession(server, [A!, B!, C!]), { to: '003_c' })).toEqual({ reverted: [], current: '003_c' });
+    expect(await down(memorySession(server, [A!, B!, C!]), { to: '003_c' })).toEqual({
+      reverted: [],
+      current: '003_c',
+    });
   });
 
   it('refuses (2) to revert more migrations than are applied', async () => {
@@ -66,7 +76,9 @@ describe('down on the in-memory port', () => {
 
   it('refuses (6) when an applied file changed', async () => {
     const server = await at(new MemoryServer());
-    await expect(down(memorySession(server, [A!, fileOf('002_b', 'edited'), C!]), { count: 1 })).rejects.toMatchObject({ exitCode: 6 });
+    await expect(down(memorySession(server, [A!, fileOf('002_b', 'edited'), C!]), { count: 1 })).rejects.toMatchObject({
+      exitCode: 6,
+    });
     expect(await ledgerOf(server)).toEqual(['001_a', '002_b', '003_c']);
   });
 
@@ -75,7 +87,9 @@ describe('down on the in-memory port', () => {
     await memorySession(server, SHIPPED).database.stamp(SHIPPED);
     const error = await down(memorySession(server, SHIPPED), { count: SHIPPED.length }).catch((e) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toBe(`down never goes below the baseline ${BASELINE.name}; the lowest target is --to ${BASELINE.name}`);
+    expect(error.message).toBe(
+      `down never goes below the baseline ${BASELINE.name}; the lowest target is --to ${BASELINE.name}`,
+    );
     expect(await down(memorySession(server, SHIPPED), { to: BASELINE.name })).toMatchObject({ current: BASELINE.name });
   });
 });
@@ -113,7 +127,9 @@ describe('stamp on the in-memory port', () => {
     const server = await at(new MemoryServer(), [A!, C!]);
     const error = await stamp(memorySession(server, [A!, B!, C!]), '002_b').catch((e) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toBe('003_c, after 002_b, is already applied; stamp only moves forward (use down to go back)');
+    expect(error.message).toBe(
+      '003_c, after 002_b, is already applied; stamp only moves forward (use down to go back)',
+    );
   });
 
   it('a target already applied stamps nothing', async () => {
@@ -130,6 +146,8 @@ describe('stamp on the in-memory port', () => {
     expect(error.details).toContain('missing: table public.a');
     expect(await ledgerOf(server)).toEqual([]);
     effects['001_a'](server);
-    expect(await stamp(memorySession(server, [A!, B!], { config: { migrationsDir } }), '001_a')).toEqual({ stamped: ['001_a'] });
+    expect(await stamp(memorySession(server, [A!, B!], { config: { migrationsDir } }), '001_a')).toEqual({
+      stamped: ['001_a'],
+    });
   });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { status, command as statusCommand } from '../../src/commands/status.ts';
 import { up } from '../../src/commands/up.ts';
-import { command as verifyCommand, verify } from '../../src/commands/verify.ts';
+import { verify, command as verifyCommand } from '../../src/commands/verify.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import type { Database } from '../../src/database/port.ts';
 import { SchemaMismatch } from '../../src/errors.ts';
@@ -96,10 +96,16 @@ describe('verify and status while another runner holds the lock', () => {
     const calls = recording(session.database);
     const result = await verify(session);
     expect(calls).toEqual(['lockHolder']);
-    expect(result).toMatchObject({ ok: false, in_progress: { pid: holder.database.pid }, schema: { skipped: 'a migration is in progress' } });
+    expect(result).toMatchObject({
+      ok: false,
+      in_progress: { pid: holder.database.pid },
+      schema: { skipped: 'a migration is in progress' },
+    });
     const failure = verifyCommand.failure!(result)!;
     expect(failure.exitCode).toBe(7);
-    expect(failure.message).toBe(`a migration is in progress: pid ${holder.database.pid} (mnemolite-migrate) over a local socket, connected since ${result.in_progress!.since!.toISOString()} holds the migration lock`);
+    expect(failure.message).toBe(
+      `a migration is in progress: pid ${holder.database.pid} (mnemolite-migrate) over a local socket, connected since ${result.in_progress!.since!.toISOString()} holds the migration lock`,
+    );
 
     await holder.database.unlock();
     const after = await verify(memorySession(server, [A!, B!]));
@@ -111,7 +117,9 @@ describe('verify and status while another runner holds the lock', () => {
     const { server, holder } = await migrating();
     const result = await status(memorySession(server, [A!, B!, NEWER!]));
     expect(result.lock_holder).toMatchObject({ pid: holder.database.pid, application_name: 'mnemolite-migrate' });
-    expect(statusCommand.format(result, { json: false })).toContain(`migration lock: held by pid ${holder.database.pid} (mnemolite-migrate)`);
+    expect(statusCommand.format(result, { json: false })).toContain(
+      `migration lock: held by pid ${holder.database.pid} (mnemolite-migrate)`,
+    );
     expect(JSON.parse(statusCommand.format(result, { json: true })).lock_holder.pid).toBe(holder.database.pid);
 
     await holder.database.unlock();

@@ -14,7 +14,14 @@ const LEDGER = 'public.pgmigrations';
 /** Counts the port calls a command makes. */
 function counting(database: Database): Map<string, number> {
   const calls = new Map<string, number>();
-  for (const method of ['readLedger', 'tryLock', 'stamp', 'recordChecksums', 'vectorColumns', 'invalidIndexes'] as const) {
+  for (const method of [
+    'readLedger',
+    'tryLock',
+    'stamp',
+    'recordChecksums',
+    'vectorColumns',
+    'invalidIndexes',
+  ] as const) {
     const original = database[method].bind(database) as (...args: unknown[]) => unknown;
     (database as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       calls.set(method, (calls.get(method) ?? 0) + 1);
@@ -24,7 +31,8 @@ function counting(database: Database): Map<string, number> {
   return calls;
 }
 
-const names = async (database: Database) => (await database.readLedger()).applied.map((row) => ({ name: row.name, checksum: row.checksum }));
+const names = async (database: Database) =>
+  (await database.readLedger()).applied.map((row) => ({ name: row.name, checksum: row.checksum }));
 
 describe('up on the in-memory port', () => {
   it('on an empty database applies every migration and records their checksums', async () => {
@@ -39,7 +47,12 @@ describe('up on the in-memory port', () => {
     await memorySession(server, [A!, B!]).database.stamp([A!, B!]);
     const session = memorySession(server, [A!, B!]);
     const calls = counting(session.database);
-    expect(await up(session, { allowOutOfOrder: false })).toEqual({ applied: [], stamped: [], backfilled: [], head: '002_b' });
+    expect(await up(session, { allowOutOfOrder: false })).toEqual({
+      applied: [],
+      stamped: [],
+      backfilled: [],
+      head: '002_b',
+    });
     expect(Object.fromEntries(calls)).toEqual({ readLedger: 1, vectorColumns: 1 });
   });
 
@@ -102,7 +115,9 @@ describe('up on the in-memory port', () => {
   });
 
   it('checks vector sizes after applying: a migration that makes a wrong one fails the run (6)', async () => {
-    const session = memorySession(new MemoryServer(), [A!], { effects: { '001_a': (s) => s.createTable('t', { v: 'vector(3)' }) } });
+    const session = memorySession(new MemoryServer(), [A!], {
+      effects: { '001_a': (s) => s.createTable('t', { v: 'vector(3)' }) },
+    });
     await expect(up(session, { allowOutOfOrder: false })).rejects.toMatchObject({ exitCode: 6 });
   });
 
@@ -151,7 +166,9 @@ describe('up on the in-memory port', () => {
     const server = new MemoryServer();
     const holder = memorySession(server, [A!]);
     await holder.database.tryLock();
-    const error = await up(memorySession(server, [A!], { config: { lockTimeoutMs: 100 } }), { allowOutOfOrder: false }).catch((e) => e);
+    const error = await up(memorySession(server, [A!], { config: { lockTimeoutMs: 100 } }), {
+      allowOutOfOrder: false,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(LockTimeout);
     expect(error.exitCode).toBe(5);
     expect(error.message).toContain(`held by pid ${holder.database.pid} (mnemolite-migrate)`);

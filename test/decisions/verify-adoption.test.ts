@@ -4,7 +4,7 @@ import { currentCommand, historyCommand } from '../../src/commands/history.ts';
 import { repair } from '../../src/commands/repair.ts';
 import { status } from '../../src/commands/status.ts';
 import { up } from '../../src/commands/up.ts';
-import { command as verifyCommand, verify } from '../../src/commands/verify.ts';
+import { verify, command as verifyCommand } from '../../src/commands/verify.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import { SchemaMismatch, UsageError } from '../../src/errors.ts';
 import { expectedCatalogs, fileOf, files, memorySession } from '../support/memory-session.ts';
@@ -37,13 +37,19 @@ describe('verify on the in-memory port', () => {
     const result = await verify(memorySession(await at(new MemoryServer(), [A!]), [fileOf('001_a', 'edited'), B!]));
     expect(result.drift.changed).toHaveLength(1);
     expect(result.pending).toEqual(['002_b']);
-    expect(verifyCommand.failure!(result)).toMatchObject({ exitCode: 6, message: 'applied migrations have drifted: 1 problem' });
+    expect(verifyCommand.failure!(result)).toMatchObject({
+      exitCode: 6,
+      message: 'applied migrations have drifted: 1 problem',
+    });
   });
 
   it('the database ahead of the image: exit 6', async () => {
     const result = await verify(memorySession(await at(new MemoryServer()), [A!, B!]));
     expect(result.drift.missing).toEqual([expect.stringMatching(/^003_c: applied on /)]);
-    expect(verifyCommand.failure!(result)).toMatchObject({ exitCode: 6, message: 'the database is ahead of these migrations: 1 problem' });
+    expect(verifyCommand.failure!(result)).toMatchObject({
+      exitCode: 6,
+      message: 'the database is ahead of these migrations: 1 problem',
+    });
   });
 
   it('an invalid index: exit 6', async () => {
@@ -59,12 +65,19 @@ describe('verify on the in-memory port', () => {
     const server = await at(new MemoryServer());
     server.createTable('events', { embedding: 'vector(384)' });
     const result = await verify(memorySession(server, [A!, B!, C!]));
-    expect(verifyCommand.failure!(result)).toMatchObject({ exitCode: 6, message: '1 vector column does not have EMBEDDING_DIMENSION = 768' });
+    expect(verifyCommand.failure!(result)).toMatchObject({
+      exitCode: 6,
+      message: '1 vector column does not have EMBEDDING_DIMENSION = 768',
+    });
   });
 
   it('--json prints the whole result, also when it fails', async () => {
     const result = await verify(memorySession(await at(new MemoryServer(), [A!]), [A!, B!]));
-    expect(JSON.parse(verifyCommand.format(result, { json: true }))).toMatchObject({ ok: false, pending: ['002_b'], head: '002_b' });
+    expect(JSON.parse(verifyCommand.format(result, { json: true }))).toMatchObject({
+      ok: false,
+      pending: ['002_b'],
+      head: '002_b',
+    });
     expect(verifyCommand.format(result, { json: false })).toBe('');
   });
 });
@@ -89,7 +102,9 @@ describe('status, repair, history on the in-memory port', () => {
 
   it('status on a database with no ledger says it is not managed yet', async () => {
     const result = await status(memorySession(new MemoryServer(), [A!]));
-    expect(result.anomalies).toEqual(['no pgmigrations table: this database is not managed yet (`up` adopts or creates it)']);
+    expect(result.anomalies).toEqual([
+      'no pgmigrations table: this database is not managed yet (`up` adopts or creates it)',
+    ]);
   });
 
   it('repair accepts the edited content, after which verify is ok', async () => {
@@ -130,7 +145,10 @@ describe('adoption on the in-memory port (up on a database with no history)', ()
 
   it('an empty database runs every migration', async () => {
     const { session } = await adopting(() => undefined);
-    expect(await up(session, { allowOutOfOrder: false })).toMatchObject({ stamped: [], applied: ['001_a', '002_b', '003_c'] });
+    expect(await up(session, { allowOutOfOrder: false })).toMatchObject({
+      stamped: [],
+      applied: ['001_a', '002_b', '003_c'],
+    });
   });
 
   it('a database at a point: the migrations up to it are stamped, the rest applied', async () => {
@@ -138,8 +156,13 @@ describe('adoption on the in-memory port (up on a database with no history)', ()
       effects['001_a'](server);
       effects['002_b'](server);
     });
-    expect(await up(session, { allowOutOfOrder: false })).toMatchObject({ stamped: ['001_a', '002_b'], applied: ['003_c'] });
-    expect(session.logs.find((l) => l.msg.startsWith('stamped'))?.msg).toBe('stamped 2 migrations (001_a … 002_b) without running them: its catalog matches the chain after 002_b');
+    expect(await up(session, { allowOutOfOrder: false })).toMatchObject({
+      stamped: ['001_a', '002_b'],
+      applied: ['003_c'],
+    });
+    expect(session.logs.find((l) => l.msg.startsWith('stamped'))?.msg).toBe(
+      'stamped 2 migrations (001_a … 002_b) without running them: its catalog matches the chain after 002_b',
+    );
   });
 
   it('a table of its own beside a point: stamped, and the table named in a warning', async () => {
@@ -147,8 +170,13 @@ describe('adoption on the in-memory port (up on a database with no history)', ()
       effects['001_a'](server);
       server.createTable('notes', { id: 'integer' });
     });
-    expect(await up(session, { allowOutOfOrder: false })).toMatchObject({ stamped: ['001_a'], applied: ['002_b', '003_c'] });
-    expect(session.logs.filter((l) => l.level === 'warn').map((l) => l.msg)).toContainEqual(expect.stringContaining('table public.notes'));
+    expect(await up(session, { allowOutOfOrder: false })).toMatchObject({
+      stamped: ['001_a'],
+      applied: ['002_b', '003_c'],
+    });
+    expect(session.logs.filter((l) => l.level === 'warn').map((l) => l.msg)).toContainEqual(
+      expect.stringContaining('table public.notes'),
+    );
   });
 
   it('a column of another type: refused (6), the difference named, nothing written', async () => {
@@ -182,7 +210,14 @@ describe('adoption on the in-memory port (up on a database with no history)', ()
     expect((await verify(session)).ok).toBe(true);
     server.dropTable('b');
     const result = await verify(session);
-    expect(result.schema.missing).toEqual(['column public.b.id integer null', 'column-order public.b: id', 'table public.b']);
-    expect(verifyCommand.failure!(result)).toMatchObject({ exitCode: 6, message: 'the schema is not what the migrations up to 003_c make' });
+    expect(result.schema.missing).toEqual([
+      'column public.b.id integer null',
+      'column-order public.b: id',
+      'table public.b',
+    ]);
+    expect(verifyCommand.failure!(result)).toMatchObject({
+      exitCode: 6,
+      message: 'the schema is not what the migrations up to 003_c make',
+    });
   });
 });

@@ -2,8 +2,17 @@
 // and the database image of DB_IMAGE (official pgvector/pgvector:pg18 by default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BASELINE, buildImage, ComposeProject, HEAD, MIGRATIONS, mountableFiles, mountableMigrations, NODE_IMAGE, overrideFile,
-  removeTemporaryFiles, sh,
+  BASELINE,
+  buildImage,
+  ComposeProject,
+  HEAD,
+  MIGRATIONS,
+  mountableFiles,
+  mountableMigrations,
+  NODE_IMAGE,
+  overrideFile,
+  removeTemporaryFiles,
+  sh,
 } from '../support/docker.ts';
 import { stateSql, withoutPartman } from '../support/mnemolite-fixtures.ts';
 
@@ -30,7 +39,11 @@ describe('docker compose up', () => {
     const first = await stack.containerId('migrate');
     expect(await stack.exitCode('migrate')).toBe(0);
     expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
-    expect(await stack.psql(`select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'events'::regclass and attname = 'embedding'`)).toBe('vector(768)');
+    expect(
+      await stack.psql(
+        `select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'events'::regclass and attname = 'embedding'`,
+      ),
+    ).toBe('vector(768)');
     expect(await stack.psql(`select to_regclass('code_chunks') is not null`)).toBe('t');
     // the API service is behind a profile: plain `up` does not create it
     expect((await stack.run('ps', '-aq', 'api')).stdout.trim()).toBe('');
@@ -45,66 +58,84 @@ describe('docker compose up', () => {
     expect(await stack.psql('select count(*) from pgmigrations')).toBe(String(MIGRATIONS.length));
   });
 
-  it('adopts a real MnemoLite database created by its init scripts, by its whole catalog, keeping rows', E2E, async () => {
-    // MnemoLite's db/init result (test/fixtures/mnemolite/init.sql), restored by the db image's own entrypoint;
-    // DB_IMAGE may lack pg_partman, which nothing in MnemoLite uses
-    const sql = withoutPartman(stateSql('init'));
-    const rows = (table: string) => String(sql.match(new RegExp(`^INSERT INTO public\\.${table} `, 'gm'))?.length ?? 0);
-    const init = mountableFiles({ '01-mnemolite-init.sql': sql });
-    const stack = project([overrideFile(`services:\n  db:\n    volumes:\n      - ${init}:/docker-entrypoint-initdb.d:ro\n`)]);
-    const up = await stack.run('up', '-d');
-    expect(up.code, up.stderr).toBe(0);
-    expect(await stack.exitCode('migrate')).toBe(0);
-    const logs = (await stack.run('logs', 'migrate')).stdout;
-    // db/init made the baseline and indexing_errors: those are stamped, every later migration applied
-    expect(logs).toMatch(new RegExp(`stamped ${BASELINE}, ${MIGRATIONS[1]} without running .*matches the chain after ${MIGRATIONS[1]}`));
-    expect(logs).toContain(`${MIGRATIONS.length - 2} migrations to apply`);
-    expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
-    // MnemoLite's rows survive, embeddings included
-    expect(Number(rows('events'))).toBeGreaterThan(0);
-    expect(await stack.psql('select count(*) from events')).toBe(rows('events'));
-    expect(await stack.psql(`select count(*) from events where embedding is not null`)).toBe(
-      String(sql.match(/^INSERT INTO public\.events .*'\[[-0-9.,]+\]'/gm)?.length ?? 0),
-    );
-    expect(await stack.psql('select count(*) from nodes')).toBe(rows('nodes'));
-    expect(await stack.psql('select count(*) from edges')).toBe(rows('edges'));
-    expect(await stack.psql('select count(*) from indexing_errors')).toBe(rows('indexing_errors'));
-    expect(await stack.psql(`select to_regclass('memories') is not null`)).toBe('t');
-    // and the migrate image agrees the schema is the chain's head
-    const verify = await stack.run('run', '--rm', 'migrate', 'verify');
-    expect(verify.code, verify.stderr).toBe(0);
-  });
+  it(
+    'adopts a real MnemoLite database created by its init scripts, by its whole catalog, keeping rows',
+    E2E,
+    async () => {
+      // MnemoLite's db/init result (test/fixtures/mnemolite/init.sql), restored by the db image's own entrypoint;
+      // DB_IMAGE may lack pg_partman, which nothing in MnemoLite uses
+      const sql = withoutPartman(stateSql('init'));
+      const rows = (table: string) =>
+        String(sql.match(new RegExp(`^INSERT INTO public\\.${table} `, 'gm'))?.length ?? 0);
+      const init = mountableFiles({ '01-mnemolite-init.sql': sql });
+      const stack = project([
+        overrideFile(`services:\n  db:\n    volumes:\n      - ${init}:/docker-entrypoint-initdb.d:ro\n`),
+      ]);
+      const up = await stack.run('up', '-d');
+      expect(up.code, up.stderr).toBe(0);
+      expect(await stack.exitCode('migrate')).toBe(0);
+      const logs = (await stack.run('logs', 'migrate')).stdout;
+      // db/init made the baseline and indexing_errors: those are stamped, every later migration applied
+      expect(logs).toMatch(
+        new RegExp(`stamped ${BASELINE}, ${MIGRATIONS[1]} without running .*matches the chain after ${MIGRATIONS[1]}`),
+      );
+      expect(logs).toContain(`${MIGRATIONS.length - 2} migrations to apply`);
+      expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
+      // MnemoLite's rows survive, embeddings included
+      expect(Number(rows('events'))).toBeGreaterThan(0);
+      expect(await stack.psql('select count(*) from events')).toBe(rows('events'));
+      expect(await stack.psql(`select count(*) from events where embedding is not null`)).toBe(
+        String(sql.match(/^INSERT INTO public\.events .*'\[[-0-9.,]+\]'/gm)?.length ?? 0),
+      );
+      expect(await stack.psql('select count(*) from nodes')).toBe(rows('nodes'));
+      expect(await stack.psql('select count(*) from edges')).toBe(rows('edges'));
+      expect(await stack.psql('select count(*) from indexing_errors')).toBe(rows('indexing_errors'));
+      expect(await stack.psql(`select to_regclass('memories') is not null`)).toBe('t');
+      // and the migrate image agrees the schema is the chain's head
+      const verify = await stack.run('run', '--rm', 'migrate', 'verify');
+      expect(verify.code, verify.stderr).toBe(0);
+    },
+  );
 
-  it('a broken migration: migrate exits 1, the dependent service never starts, and up reports failure', E2E, async () => {
-    const dir = mountableMigrations('20990101000000000_broken.sql');
-    const stack = project([
-      overrideFile(
-        [
-          'services:',
-          '  migrate:',
-          '    environment: { MIGRATIONS_DIR: /migrations }',
-          `    volumes: ["${dir}:/migrations:ro"]`,
-          '  dependent:',
-          `    image: ${NODE_IMAGE}`,
-          `    command: [node, -e, "console.log('started')"]`,
-          '    depends_on: { migrate: { condition: service_completed_successfully } }',
-          '',
-        ].join('\n'),
-      ),
-    ]);
-    // `up --exit-code-from` would report success for a one-shot service; `up -d` itself must fail
-    const up = await stack.run('up', '-d');
-    expect(up.code).not.toBe(0);
-    expect(up.stderr).toMatch(/migrate.*didn't complete successfully: exit 1/);
-    expect(await stack.exitCode('migrate')).toBe(1);
-    const dependent = await stack.containerId('dependent');
-    const { stdout: state } = await sh('docker', ['inspect', '-f', '{{.State.Status}} {{.State.StartedAt}}', dependent]);
-    expect(state.trim()).toBe('created 0001-01-01T00:00:00Z');
-    const logs = (await stack.run('logs', 'migrate')).stdout;
-    expect(logs).toContain('migration 20990101000000000_broken failed and was rolled back');
-    expect(logs).toContain('relation "no_such_table" does not exist');
-    // everything before it applied, nothing of it left behind
-    expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
-    expect(await stack.psql(`select to_regclass('half_done') is null`)).toBe('t');
-  });
+  it(
+    'a broken migration: migrate exits 1, the dependent service never starts, and up reports failure',
+    E2E,
+    async () => {
+      const dir = mountableMigrations('20990101000000000_broken.sql');
+      const stack = project([
+        overrideFile(
+          [
+            'services:',
+            '  migrate:',
+            '    environment: { MIGRATIONS_DIR: /migrations }',
+            `    volumes: ["${dir}:/migrations:ro"]`,
+            '  dependent:',
+            `    image: ${NODE_IMAGE}`,
+            `    command: [node, -e, "console.log('started')"]`,
+            '    depends_on: { migrate: { condition: service_completed_successfully } }',
+            '',
+          ].join('\n'),
+        ),
+      ]);
+      // `up --exit-code-from` would report success for a one-shot service; `up -d` itself must fail
+      const up = await stack.run('up', '-d');
+      expect(up.code).not.toBe(0);
+      expect(up.stderr).toMatch(/migrate.*didn't complete successfully: exit 1/);
+      expect(await stack.exitCode('migrate')).toBe(1);
+      const dependent = await stack.containerId('dependent');
+      const { stdout: state } = await sh('docker', [
+        'inspect',
+        '-f',
+        '{{.State.Status}} {{.State.StartedAt}}',
+        dependent,
+      ]);
+      expect(state.trim()).toBe('created 0001-01-01T00:00:00Z');
+      const logs = (await stack.run('logs', 'migrate')).stdout;
+      expect(logs).toContain('migration 20990101000000000_broken failed and was rolled back');
+      expect(logs).toContain('relation "no_such_table" does not exist');
+      // everything before it applied, nothing of it left behind
+      expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
+      expect(await stack.psql(`select to_regclass('half_done') is null`)).toBe('t');
+    },
+  );
 });

@@ -2,7 +2,16 @@
 // `docker run`, many at once, and `docker stop` in the middle of a long migration.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BASELINE, buildImage, ComposeProject, HEAD, IMAGE, MIGRATIONS, mountableMigrations, removeTemporaryFiles, sh, VERSION,
+  BASELINE,
+  buildImage,
+  ComposeProject,
+  HEAD,
+  IMAGE,
+  MIGRATIONS,
+  mountableMigrations,
+  removeTemporaryFiles,
+  sh,
+  VERSION,
 } from '../support/docker.ts';
 
 const E2E = { timeout: 300_000 };
@@ -20,12 +29,15 @@ afterAll(async () => {
 }, 120_000);
 
 const createDatabase = async (name: string) => stack.psql(`create database ${name}`, 'postgres');
-const inspect = async (format: string, target = IMAGE) => (await sh('docker', ['inspect', '-f', format, target])).stdout.trim();
+const inspect = async (format: string, target = IMAGE) =>
+  (await sh('docker', ['inspect', '-f', format, target])).stdout.trim();
 
 describe('the image', () => {
   it('runs the CLI as a numeric non-root user, up by default, with OCI labels', E2E, async () => {
     expect(await inspect('{{.Config.User}}')).toBe('1000:1000');
-    expect(await inspect('{{json .Config.Entrypoint}} {{json .Config.Cmd}}')).toBe('["node","/app/dist/cli.js"] ["up"]');
+    expect(await inspect('{{json .Config.Entrypoint}} {{json .Config.Cmd}}')).toBe(
+      '["node","/app/dist/cli.js"] ["up"]',
+    );
     const labels = JSON.parse(await inspect('{{json .Config.Labels}}'));
     expect(labels['org.opencontainers.image.version']).toBe(VERSION);
     expect(labels['org.opencontainers.image.revision']).toMatch(/^[0-9a-f]{40}$|^unknown$/);
@@ -37,38 +49,62 @@ describe('the image', () => {
 
   it('holds production dependencies, compiled JavaScript and migrations only', E2E, async () => {
     const list = await sh('docker', [
-      'run', '--rm', '--read-only', '--entrypoint', 'node', IMAGE, '-e',
+      'run',
+      '--rm',
+      '--read-only',
+      '--entrypoint',
+      'node',
+      IMAGE,
+      '-e',
       `const fs = process.getBuiltinModule('fs'); console.log(JSON.stringify({ app: fs.readdirSync('/app').sort(), modules: fs.readdirSync('/app/node_modules'), uid: process.getuid() }))`,
     ]);
     expect(list.code, list.stderr).toBe(0);
     const { app, modules, uid } = JSON.parse(list.stdout);
     expect(uid).toBe(1000);
-    expect(app.filter((entry: string) => !['dist', 'migrations', 'node_modules', 'package.json', 'templates'].includes(entry))).toEqual([]);
+    expect(
+      app.filter(
+        (entry: string) => !['dist', 'migrations', 'node_modules', 'package.json', 'templates'].includes(entry),
+      ),
+    ).toEqual([]);
     expect(modules).toEqual(expect.arrayContaining(['pg', 'node-pg-migrate', 'envalid', 'libpg-query']));
-    for (const dev of ['typescript', 'vitest', 'testcontainers', 'kubernetes-models', 'tsx', '@types']) expect(modules, dev).not.toContain(dev);
+    for (const dev of ['typescript', 'vitest', 'testcontainers', 'kubernetes-models', 'tsx', '@types'])
+      expect(modules, dev).not.toContain(dev);
   });
 
-  it('rolls back with docker run … down --to <baseline> --yes on the compose network; verify then exits 7', E2E, async () => {
-    await createDatabase('rollback');
-    const env = { POSTGRES_DB: 'rollback' };
-    const up = await stack.dockerRun(['up'], { env });
-    expect(up.code, up.stderr).toBe(0);
-    expect((await stack.dockerRun(['verify'], { env })).code).toBe(0);
-    const down = await stack.dockerRun(['down', '--to', BASELINE, '--yes'], { env });
-    expect(down.code, down.stderr).toBe(0);
-    expect(await stack.psql('select name from pgmigrations', 'rollback')).toBe(BASELINE);
-    expect(await stack.psql(`select to_regclass('code_chunks') is null, to_regclass('events') is not null`, 'rollback')).toBe('t|t');
-    const verify = await stack.dockerRun(['verify'], { env });
-    expect(verify.code).toBe(7);
-    const pending = MIGRATIONS.length - 1;
-    expect(verify.stderr).toContain(`${pending} migration${pending === 1 ? ' is' : 's are'} not applied`);
-  });
+  it(
+    'rolls back with docker run … down --to <baseline> --yes on the compose network; verify then exits 7',
+    E2E,
+    async () => {
+      await createDatabase('rollback');
+      const env = { POSTGRES_DB: 'rollback' };
+      const up = await stack.dockerRun(['up'], { env });
+      expect(up.code, up.stderr).toBe(0);
+      expect((await stack.dockerRun(['verify'], { env })).code).toBe(0);
+      const down = await stack.dockerRun(['down', '--to', BASELINE, '--yes'], { env });
+      expect(down.code, down.stderr).toBe(0);
+      expect(await stack.psql('select name from pgmigrations', 'rollback')).toBe(BASELINE);
+      expect(
+        await stack.psql(`select to_regclass('code_chunks') is null, to_regclass('events') is not null`, 'rollback'),
+      ).toBe('t|t');
+      const verify = await stack.dockerRun(['verify'], { env });
+      expect(verify.code).toBe(7);
+      const pending = MIGRATIONS.length - 1;
+      expect(verify.stderr).toContain(`${pending} migration${pending === 1 ? ' is' : 's are'} not applied`);
+    },
+  );
 
   it('five containers started at once against one database all exit 0, each migration applied once', E2E, async () => {
     await createDatabase('five');
-    const runs = await Promise.all(Array.from({ length: 5 }, () => stack.dockerRun(['up'], { env: { POSTGRES_DB: 'five' } })));
-    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join('\n---\n')).toEqual([0, 0, 0, 0, 0]);
-    expect(await stack.psql('select count(*), count(distinct name) from pgmigrations', 'five')).toBe(`${MIGRATIONS.length}|${MIGRATIONS.length}`);
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => stack.dockerRun(['up'], { env: { POSTGRES_DB: 'five' } })),
+    );
+    expect(
+      runs.map((r) => r.code),
+      runs.map((r) => r.stderr).join('\n---\n'),
+    ).toEqual([0, 0, 0, 0, 0]);
+    expect(await stack.psql('select count(*), count(distinct name) from pgmigrations', 'five')).toBe(
+      `${MIGRATIONS.length}|${MIGRATIONS.length}`,
+    );
     expect(await stack.psql('select name from pgmigrations order by id desc limit 1', 'five')).toBe(HEAD);
   });
 
@@ -76,14 +112,27 @@ describe('the image', () => {
     await createDatabase('stopped');
     const sleeper = '20990101000000000_sleeper';
     const dir = mountableMigrations(`${sleeper}.sql`);
-    const started = await stack.dockerRun(['up'], { env: { POSTGRES_DB: 'stopped', MIGRATIONS_DIR: '/migrations' }, volumes: [`${dir}:/migrations:ro`], detach: true });
+    const started = await stack.dockerRun(['up'], {
+      env: { POSTGRES_DB: 'stopped', MIGRATIONS_DIR: '/migrations' },
+      volumes: [`${dir}:/migrations:ro`],
+      detach: true,
+    });
     expect(started.code, started.stderr).toBe(0);
     const id = started.stdout.trim();
     try {
-      await expect.poll(async () => (await sh('docker', ['logs', id])).stderr, { timeout: 60_000, interval: 250 }).toContain(`applying ${sleeper}`);
+      await expect
+        .poll(async () => (await sh('docker', ['logs', id])).stderr, { timeout: 60_000, interval: 250 })
+        .toContain(`applying ${sleeper}`);
       // the statement is really running in PostgreSQL when the signal arrives
       await expect
-        .poll(() => stack.psql(`select count(*) from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`, 'stopped'), { timeout: 30_000, interval: 250 })
+        .poll(
+          () =>
+            stack.psql(
+              `select count(*) from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`,
+              'stopped',
+            ),
+          { timeout: 30_000, interval: 250 },
+        )
         .toBe('1');
       const before = Date.now();
       const stop = await sh('docker', ['stop', '-t', '30', id]);
@@ -91,11 +140,18 @@ describe('the image', () => {
       expect(stop.code, stop.stderr).toBe(0);
       expect(took).toBeLessThan(10_000);
       expect(await inspect('{{.State.ExitCode}} {{.State.OOMKilled}}', id)).toBe('143 false');
-      expect((await sh('docker', ['logs', id])).stderr).toContain(`stopped by SIGTERM during ${sleeper}, which was rolled back`);
+      expect((await sh('docker', ['logs', id])).stderr).toContain(
+        `stopped by SIGTERM during ${sleeper}, which was rolled back`,
+      );
       // the earlier migrations are recorded; the stopped one neither recorded nor visible
       expect(await stack.psql('select name from pgmigrations order by id', 'stopped')).toBe(MIGRATIONS.join('\n'));
       expect(await stack.psql(`select to_regclass('sleeper_marker') is null`, 'stopped')).toBe('t');
-      expect(await stack.psql(`select count(*) from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`, 'stopped')).toBe('0');
+      expect(
+        await stack.psql(
+          `select count(*) from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`,
+          'stopped',
+        ),
+      ).toBe('0');
       expect(await stack.psql(`select count(*) from pg_locks where locktype = 'advisory'`, 'stopped')).toBe('0');
     } finally {
       await sh('docker', ['rm', '-f', id]);

@@ -84,7 +84,10 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         await harness.arrange.removeLedgerRow(B.name);
         await db.forgetReverted();
         await harness.arrange.appendLedgerRow(B.name); // applied again later: its old checksum must not come back
-        expect((await db.readLedger()).applied.map(({ name, checksum }) => ({ name, checksum }))).toEqual([A, { name: B.name, checksum: null }]);
+        expect((await db.readLedger()).applied.map(({ name, checksum }) => ({ name, checksum }))).toEqual([
+          A,
+          { name: B.name, checksum: null },
+        ]);
       });
 
       it('each ledger table is its own ledger', async () => {

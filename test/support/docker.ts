@@ -26,10 +26,15 @@ export interface Run {
 
 export function sh(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (error as { code?: unknown }).code : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (error as { code?: unknown }).code : 0;
+        resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -38,11 +43,19 @@ let revision: Promise<string> | undefined;
 export async function buildImage(): Promise<void> {
   revision ??= sh('git', ['rev-parse', 'HEAD']).then((r) => (r.code === 0 ? r.stdout.trim() : 'unknown'));
   const result = await sh('docker', [
-    'build', '-q', '-f', 'Dockerfile.migrate',
-    '--build-arg', `NODE_IMAGE=${NODE_IMAGE}`,
-    '--build-arg', `VERSION=${VERSION}`,
-    '--build-arg', `REVISION=${await revision}`,
-    '-t', IMAGE, '.',
+    'build',
+    '-q',
+    '-f',
+    'Dockerfile.migrate',
+    '--build-arg',
+    `NODE_IMAGE=${NODE_IMAGE}`,
+    '--build-arg',
+    `VERSION=${VERSION}`,
+    '--build-arg',
+    `REVISION=${await revision}`,
+    '-t',
+    IMAGE,
+    '.',
   ]);
   if (result.code !== 0) throw new Error(`docker build failed:\n${result.stderr}`);
 }
@@ -56,7 +69,10 @@ function tempDir(prefix: string): string {
 
 export class ComposeProject {
   readonly name: string;
-  constructor(private readonly overrides: string[] = [], label = 'e2e') {
+  constructor(
+    private readonly overrides: string[] = [],
+    label = 'e2e',
+  ) {
     this.name = `mm${label}${Math.random().toString(36).slice(2, 8)}`;
   }
 
@@ -67,7 +83,8 @@ export class ComposeProject {
 
   async containerId(service: string): Promise<string> {
     const id = (await this.run('ps', '-aq', service)).stdout.trim();
-    if (!id || id.includes('\n')) throw new Error(`expected one container of ${service} in ${this.name}, got ${JSON.stringify(id)}`);
+    if (!id || id.includes('\n'))
+      throw new Error(`expected one container of ${service} in ${this.name}, got ${JSON.stringify(id)}`);
     return id;
   }
 
@@ -79,14 +96,36 @@ export class ComposeProject {
   }
 
   async psql(sql: string, database = 'mnemolite'): Promise<string> {
-    const result = await this.run('exec', '-T', 'db', 'psql', '-v', 'ON_ERROR_STOP=1', '-U', 'mnemo', '-d', database, '-Atc', sql);
+    const result = await this.run(
+      'exec',
+      '-T',
+      'db',
+      'psql',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-U',
+      'mnemo',
+      '-d',
+      database,
+      '-Atc',
+      sql,
+    );
     if (result.code !== 0) throw new Error(`psql failed: ${result.stderr}`);
     return result.stdout.trim();
   }
 
   /** A one-off container of the image on this project's network, read-only like in production. */
-  dockerRun(args: string[], options: { env?: Record<string, string>; volumes?: string[]; detach?: boolean } = {}): Promise<Run> {
-    const env = { POSTGRES_HOST: 'db', POSTGRES_USER: 'mnemo', POSTGRES_PASSWORD: 'mnemopass', POSTGRES_DB: 'mnemolite', ...options.env };
+  dockerRun(
+    args: string[],
+    options: { env?: Record<string, string>; volumes?: string[]; detach?: boolean } = {},
+  ): Promise<Run> {
+    const env = {
+      POSTGRES_HOST: 'db',
+      POSTGRES_USER: 'mnemo',
+      POSTGRES_PASSWORD: 'mnemopass',
+      POSTGRES_DB: 'mnemolite',
+      ...options.env,
+    };
     return sh('docker', [
       'run',
       ...(options.detach ? ['-d'] : ['--rm']),

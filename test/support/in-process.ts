@@ -4,12 +4,20 @@
 // as runCli, so a test says by its helper whether it needs a process.
 import { dispatch, errorReport } from '../../src/dispatch.ts';
 import { exitCodeOf } from '../../src/errors.ts';
-import { cliEnv, type CliResult } from './cli.ts';
+import { type CliResult, cliEnv } from './cli.ts';
 
 export async function runInProcess(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const io = { env: cliEnv(env), stdout: (text: string) => void (stdout += text), stderr: (line: string) => void (stderr += line) };
+  const io = {
+    env: cliEnv(env),
+    stdout: (text: string) => {
+      stdout += text;
+    },
+    stderr: (line: string) => {
+      stderr += line;
+    },
+  };
   try {
     await dispatch(args, io);
     return { code: 0, signal: null, stdout, stderr };

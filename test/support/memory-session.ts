@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import { type MemoryDatabase, MemoryServer } from '../../src/database/memory-database.ts';
 import { MigrationFailed } from '../../src/errors.ts';
 import { createLogger } from '../../src/log.ts';
@@ -39,30 +39,39 @@ export function memorySession(
   migrationFiles: MigrationFile[],
   options: { config?: Partial<Config>; effects?: Effects; signals?: SignalWatch } = {},
 ): MemorySession {
-  const config = { ...loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db', LOG_LEVEL: 'debug' }), lockTimeoutMs: 2000, ...options.config };
+  const config = {
+    ...loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db', LOG_LEVEL: 'debug' }),
+    lockTimeoutMs: 2000,
+    ...options.config,
+  };
   const logs: MemorySession['logs'] = [];
   const log = createLogger({ format: 'json', level: 'debug' }, (line) => logs.push(JSON.parse(line)));
   const database = server.connect({ table: config.migrationsTable });
-  const session = createSession({ config, log, signals: options.signals ?? new SignalWatch() }, database, migrationFiles, async (s, request) => {
-    const ledger = `public.${config.migrationsTable}`;
-    const applied = (await s.database.readLedger()).applied.map((row) => row.name);
-    if (request.direction === 'down') {
-      const reverted = applied.slice(-(request.count ?? 1)).reverse();
-      for (const name of reverted) server.removeLedgerRow(ledger, name);
-      return reverted;
-    }
-    const ran: string[] = [];
-    for (const file of s.files.filter((f) => !applied.includes(f.name)).slice(0, request.count)) {
-      try {
-        options.effects?.[file.name]?.(server);
-      } catch (error) {
-        throw new MigrationFailed(`migration ${file.name} failed and was rolled back`, [(error as Error).message]);
+  const session = createSession(
+    { config, log, signals: options.signals ?? new SignalWatch() },
+    database,
+    migrationFiles,
+    async (s, request) => {
+      const ledger = `public.${config.migrationsTable}`;
+      const applied = (await s.database.readLedger()).applied.map((row) => row.name);
+      if (request.direction === 'down') {
+        const reverted = applied.slice(-(request.count ?? 1)).reverse();
+        for (const name of reverted) server.removeLedgerRow(ledger, name);
+        return reverted;
       }
-      server.appendLedgerRow(ledger, file.name);
-      ran.push(file.name);
-    }
-    return ran;
-  });
+      const ran: string[] = [];
+      for (const file of s.files.filter((f) => !applied.includes(f.name)).slice(0, request.count)) {
+        try {
+          options.effects?.[file.name]?.(server);
+        } catch (error) {
+          throw new MigrationFailed(`migration ${file.name} failed and was rolled back`, [(error as Error).message]);
+        }
+        server.appendLedgerRow(ledger, file.name);
+        ran.push(file.name);
+      }
+      return ran;
+    },
+  );
   return Object.assign(session, { database, logs });
 }
 
@@ -73,6 +82,8 @@ export function memorySession(
 export async function expectedCatalogs(migrationFiles: MigrationFile[], effects: Effects): Promise<string> {
   const dir = temporaryDir('mm-expected-');
   const { command } = await import('../../src/commands/snapshot.ts');
-  await command.run(memorySession(new MemoryServer(), migrationFiles, { config: { migrationsDir: dir }, effects }), { check: false });
+  await command.run(memorySession(new MemoryServer(), migrationFiles, { config: { migrationsDir: dir }, effects }), {
+    check: false,
+  });
   return dir;
 }

@@ -1,22 +1,37 @@
 // Real MnemoLite databases, one per state of its history (test/fixtures/mnemolite/, made by
 // scripts/mnemolite-fixtures.sh from MnemoLite's own files; see PROVENANCE.md there).
 import { readdirSync, readFileSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
 import { withClient } from './database.ts';
 
 const DIR = new URL('../fixtures/mnemolite/', import.meta.url);
 
 /** The states in the order of MnemoLite's history (compose-head, the other path to head, last). */
 const ORDER = [
-  'compose-half', 'init', '9dde1f9db172', 'a40a6de7d379', 'a40a6de7d379+handsql', 'b7c2e4f8a901', 'c4d7f2a8e102',
-  'e5a8b3c9d203', 'f1a2b3c4d506', 'a1b2c3d4e5f6', 'b2c3d4e5f6a7', 'c3d4e5f6a7b8', '20260403_0000', '20260404_0000',
-  '20260410_0000', 'compose-head',
+  'compose-half',
+  'init',
+  '9dde1f9db172',
+  'a40a6de7d379',
+  'a40a6de7d379+handsql',
+  'b7c2e4f8a901',
+  'c4d7f2a8e102',
+  'e5a8b3c9d203',
+  'f1a2b3c4d506',
+  'a1b2c3d4e5f6',
+  'b2c3d4e5f6a7',
+  'c3d4e5f6a7b8',
+  '20260403_0000',
+  '20260404_0000',
+  '20260410_0000',
+  'compose-head',
 ] as const;
 export type MnemoliteState = (typeof ORDER)[number];
 
 /** Every state with a fixture file, in history order; a file no state names is an error (a stale fixture). */
 export function listStates(): MnemoliteState[] {
-  const files = readdirSync(DIR).filter((file) => file.endsWith('.sql')).map((file) => file.slice(0, -'.sql'.length));
+  const files = readdirSync(DIR)
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => file.slice(0, -'.sql'.length));
   const unknown = files.filter((file) => !(ORDER as readonly string[]).includes(file));
   if (unknown.length > 0) throw new Error(`unknown MnemoLite fixture(s) in ${DIR.pathname}: ${unknown.join(', ')}`);
   return ORDER.filter((state) => files.includes(state));
@@ -39,7 +54,8 @@ export async function restoreState(databaseUrl: string, state: MnemoliteState): 
   });
 }
 
-const PARTMAN = /^(CREATE SCHEMA partman|CREATE EXTENSION IF NOT EXISTS pg_partman WITH SCHEMA partman|COMMENT ON EXTENSION pg_partman IS .*);$/gm;
+const PARTMAN =
+  /^(CREATE SCHEMA partman|CREATE EXTENSION IF NOT EXISTS pg_partman WITH SCHEMA partman|COMMENT ON EXTENSION pg_partman IS .*);$/gm;
 
 /** A state's SQL for a server without pg_partman: its schema, extension and comment left out. */
 export function withoutPartman(sql: string): string {
