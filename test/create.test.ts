@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from './support/in-process.ts';
-import { migrationsDir } from './support/migrations-dir.ts';
+import { MIGRATIONS, migrationsDir } from './support/migrations-dir.ts';
 
 describe('create', () => {
   it('writes a timestamped file from each template, sorting last, and each passes lint as generated', async () => {
@@ -17,12 +17,18 @@ describe('create', () => {
     expect(made[0]).toMatch(/^\d{17}_add_things_0\.ts$/);
     expect(made[1]).toMatch(/^\d{17}_add_things_1\.sql$/);
     expect(made[2]).toMatch(/^\d{17}_add_things_2\.ts$/);
-    expect(readdirSync(dir).sort().slice(-3)).toEqual(made);
+    expect(
+      readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+        .sort()
+        .slice(-3),
+    ).toEqual(made);
     expect(readFileSync(`${dir}/${made[1]}`, 'utf8')).toMatch(/-- Up Migration[\s\S]*-- Down Migration/);
     expect(readFileSync(`${dir}/${made[2]}`, 'utf8')).toContain('pgm.noTransaction()');
 
     const lint = await runInProcess(['lint'], { MIGRATIONS_DIR: dir });
-    expect(lint.stdout).toContain('7 migrations linted: 0 findings');
+    expect(lint.stdout).toContain(`${MIGRATIONS.length + 3} migrations linted: 0 findings`);
     expect(lint.code).toBe(0);
   });
 

@@ -6,7 +6,7 @@ import { runCli } from './support/cli.ts';
 import { adminUrl, freshDatabase, type TestDatabase, withClient } from './support/database.ts';
 
 let main: TestDatabase;
-const extra = `t_${randomBytes(5).toString('hex')}_test`;
+const extra = `t_${randomBytes(5).toString('hex')}_second`; // not "_test": CI's password is "test", and passwords are masked
 beforeAll(async () => {
   main = await freshDatabase();
 });
@@ -50,7 +50,7 @@ describe('several databases in one run', () => {
 
   it('a role that may not create databases: exit 4, naming what an administrator runs', async () => {
     const role = `r_${randomBytes(4).toString('hex')}`;
-    const missing = `t_${randomBytes(5).toString('hex')}_test`;
+    const missing = `t_${randomBytes(5).toString('hex')}_second`;
     await withClient(adminUrl(), (c) =>
       c.query(
         `create role ${role} login password 'pw-${role}' nocreatedb; grant all on database ${main.name} to ${role}`,
