@@ -113,15 +113,11 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
     return units;
   };
 
-  // node-pg-migrate accepts any object with query(); this one notes each statement
-  // and refuses to start another once a stop signal has arrived.
-  const observed = {
-    query(text: string | { text: string }, values?: unknown[]) {
-      if (signals.received) return Promise.reject(interrupted(session, running?.name));
-      if (running) running.statement = typeof text === 'string' ? text : text.text;
-      return database.executor.query(text, values);
-    },
-  };
+  // Each statement node-pg-migrate sends is noted (for the failure report); none starts once a stop signal arrived.
+  const observed = database.executor((sql) => {
+    if (signals.received) throw interrupted(session, running?.name);
+    if (running) running.statement = sql;
+  });
   // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
   const unsubscribe = signals.onSignal(() => void database.cancelRunningStatement());
   const quiet = {

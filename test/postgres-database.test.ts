@@ -84,9 +84,11 @@ describe('catalog(): the live schema, one line per object', { timeout: 180_000 }
       expect(lines).toEqual([...lines].sort());
       expect(lines.indexOf('table public."Zeta"')).toBeLessThan(lines.indexOf('table public.items'));
       // the search_path was only emptied for the listing's transaction
-      expect(await port.executor.query(`select current_setting('search_path') as path`)).toMatchObject({
-        rows: [{ path: '"$user", public' }],
-      });
+      expect(await port.executor(() => undefined).query(`select current_setting('search_path') as path`)).toMatchObject(
+        {
+          rows: [{ path: '"$user", public' }],
+        },
+      );
     } finally {
       await port.close();
     }
@@ -115,7 +117,10 @@ describe('the connection', { timeout: 180_000 }, () => {
   it('cancelRunningStatement stops what the connection runs, from a second connection', async () => {
     const port = await connectPort(db.url);
     try {
-      const sleeping = port.executor.query('select pg_sleep(30)').catch((error) => error);
+      const sleeping = port
+        .executor(() => undefined)
+        .query('select pg_sleep(30)')
+        .catch((error) => error);
       await expect
         .poll(
           async () =>
@@ -149,7 +154,10 @@ describe('progress heartbeats', { timeout: 180_000 }, () => {
     const port = await connectPort(db.url);
     const lines: string[] = [];
     try {
-      const sleeping = port.executor.query('select pg_sleep(30)').catch((error) => error);
+      const sleeping = port
+        .executor(() => undefined)
+        .query('select pg_sleep(30)')
+        .catch((error) => error);
       await expect
         .poll(
           async () =>

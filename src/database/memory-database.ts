@@ -131,9 +131,6 @@ export class MemoryServer {
 
 export class MemoryDatabase implements Database {
   readonly ledgerName: string;
-  readonly executor: Executor = {
-    query: () => Promise.reject(new Error('the in-memory database runs no SQL; give the session a migrator')),
-  };
   /** the last value set, for tests */
   synchronousCommit = true;
   private closed = false;
@@ -145,6 +142,12 @@ export class MemoryDatabase implements Database {
     table: string,
   ) {
     this.ledgerName = `${schema}.${table}`;
+  }
+
+  executor(): Executor {
+    return {
+      query: () => Promise.reject(new Error('the in-memory database runs no SQL; give the session a migrator')),
+    };
   }
 
   async readLedger(): Promise<Ledger> {

@@ -114,7 +114,10 @@ export interface Database {
   progressWatcher(): ProgressWatcher;
   /** Whether the connection broke. */
   connectionLost(): boolean;
-  /** For node-pg-migrate's runner only. */
-  readonly executor: Executor;
+  /**
+   * For node-pg-migrate's runner only: sends its statements on this connection, each first
+   * shown to `beforeEach`, which may refuse it by throwing (a stop signal has arrived).
+   */
+  executor(beforeEach: (sql: string) => void): Executor;
   close(): Promise<void>;
 }

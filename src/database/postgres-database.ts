@@ -48,7 +48,6 @@ function lockKey(schema: string, table: string): bigint {
 export class PostgresDatabase implements Database {
   readonly ledgerName: string;
   readonly pid: number;
-  readonly executor: Executor;
   private readonly client: pg.Client;
   private readonly migrations: string;
   private readonly checksums: string;
@@ -66,10 +65,18 @@ export class PostgresDatabase implements Database {
     this.migrations = `"${schema}"."${table}"`;
     this.checksums = `"${schema}"."${table}_checksums"`;
     this.key = lockKey(schema, table).toString();
-    this.executor = { query: (text, values) => this.client.query(text as pg.QueryConfig, values) };
   }
 
   /** One query in the common case; falls back when either table is missing. */
+  executor(beforeEach: (sql: string) => void): Executor {
+    return {
+      query: async (text, values) => {
+        beforeEach(typeof text === 'string' ? text : text.text);
+        return this.client.query(text as pg.QueryConfig, values);
+      },
+    };
+  }
+
   async readLedger(): Promise<Ledger> {
     for (const withChecksums of [true, false]) {
       try {
