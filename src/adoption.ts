@@ -4,7 +4,7 @@
 import { type ChainPoint, choosePoint } from './adoption-point.ts';
 import type { Database } from './database/port.ts';
 import { SchemaMismatch } from './errors.ts';
-import { describeDifferences, isOptional, objectOf, readExpectedCatalogs } from './expected-catalog.ts';
+import { describeDifferences, objectOf, objectsIn, readExpectedCatalogs } from './expected-catalog.ts';
 import type { Logger } from './log.ts';
 import type { MigrationFile } from './migration-files.ts';
 import { readReplaces } from './migration-modules.ts';
@@ -27,7 +27,7 @@ export async function planAdoption(
   const live = await database.catalog();
   const expected = readExpectedCatalogs(migrationsDir, files);
   if (expected.points.length === 0) {
-    if (live.every((line) => isOptional(line) || /^(extension|schema) /.test(line))) return { kind: 'run-all' };
+    if (objectsIn(live).length === 0) return { kind: 'run-all' };
     throw new SchemaMismatch(
       `database has objects but no migration history, and ${files[0]!.name} has no expected catalog to check them against; refusing`,
       ['write the expected catalogs with `snapshot` on an empty database, or empty this one'],
@@ -35,7 +35,9 @@ export async function planAdoption(
   }
   const points: ChainPoint[] = [];
   for (const [index, point] of expected.points.entries()) {
-    points.push({ ...point, alembic: (await readReplaces(files[index]!))?.alembic ?? [] });
+    // loading modules is slow: only an Alembic revision needs what they replace
+    const replaces = revision === undefined ? undefined : await readReplaces(files[index]!);
+    points.push({ ...point, alembic: replaces?.alembic ?? [] });
   }
 
   const choice = choosePoint(points, live, revision);

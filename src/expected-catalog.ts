@@ -26,6 +26,10 @@ export const EXPECTED_DIR = 'expected';
 const OPTIONAL = [/^extension pg_partman /, /^schema partman$/];
 export const isOptional = (line: string): boolean => OPTIONAL.some((pattern) => pattern.test(line));
 
+/** The objects of a catalog that make a database not empty: extensions and schemas are created first, often by an administrator. */
+export const objectsIn = (lines: readonly string[]): string[] =>
+  lines.filter((line) => !isOptional(line) && !/^(extension|schema) /.test(line));
+
 export function expectedFile(migrationsDir: string, name: string): string {
   return join(migrationsDir, EXPECTED_DIR, `${name}.txt`);
 }

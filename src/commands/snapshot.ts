@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SchemaMismatch, UsageError } from '../errors.ts';
-import { expectedFile, formatDelta, isOptional } from '../expected-catalog.ts';
+import { expectedFile, formatDelta, objectsIn } from '../expected-catalog.ts';
 import type { Session } from '../session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
@@ -46,7 +46,7 @@ async function snapshot(session: Session, { check }: { check: boolean }): Promis
   return session.withLock(async () => {
     const applied = (await database.readLedger()).applied.length;
     const empty = await database.catalog();
-    const objects = empty.filter((line) => !isOptional(line) && !/^(extension|schema) /.test(line));
+    const objects = objectsIn(empty);
     if (applied > 0 || objects.length > 0) {
       throw new UsageError(
         `snapshot needs an empty scratch database; ${config.database.display} has ${applied} migrations applied and ${objects.length} objects`,
