@@ -5,6 +5,7 @@
 import { basename, extname } from 'node:path';
 import type { MigrationBuilder } from 'node-pg-migrate';
 import type pg from 'pg';
+import { BuildSizing } from './build-sizing.ts';
 import { LockNotGranted } from './errors.ts';
 import { explainFailure, interrupted, type Running } from './failure-report.ts';
 import { MIGRATION_EXTENSIONS } from './migration-files.ts';
@@ -113,11 +114,15 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
     return units;
   };
 
-  // Each statement node-pg-migrate sends is noted (for the failure report); none starts once a stop signal arrived.
-  const observed = database.executor((sql) => {
+  // Each statement node-pg-migrate sends is noted (for the failure report) and its index builds
+  // sized; none starts once a stop signal arrived.
+  const sizing = new BuildSizing(database, config, log);
+  const observed = database.executor(async (sql) => {
     if (signals.received) throw interrupted(session, running?.name);
     if (running) running.statement = sql;
+    await sizing.before(sql, running?.name);
   });
+  const unheard = database.onNotice((notice) => sizing.notice(notice, running?.name));
   // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
   const unsubscribe = signals.onSignal(() => void database.cancelRunningStatement());
   const quiet = {
@@ -146,6 +151,7 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
     throw await explainFailure(session, error, running);
   } finally {
     unsubscribe();
+    unheard();
     await progress.close();
   }
 }

@@ -32,6 +32,10 @@ export interface Config {
   ddlLockTimeoutMs: number;
   statementTimeoutMs: number;
   progressIntervalMs: number;
+  /** the most memory one index build may use (maintenance_work_mem, per session); see build-memory.ts */
+  maintenanceWorkMemKb: number;
+  /** max_parallel_maintenance_workers for index builds */
+  parallelWorkers: number;
   log: { format: LogFormat; level: LogLevel };
 }
 
@@ -58,6 +62,24 @@ const identifier = makeValidator<string>((input) => {
   if (!/^[a-z_][a-z0-9_]{0,50}$/.test(input))
     throw new Error('must be a lower-case SQL identifier (a-z, 0-9, _; at most 51 characters)');
   return input;
+});
+
+// PostgreSQL's own units for memory settings (kB, MB, GB, TB; 1024 apart); a bare number is kB, as in postgresql.conf
+const memory = makeValidator<number>((input) => {
+  const match = /^\s*(\d+)\s*(kB|MB|GB|TB)?\s*$/.exec(input);
+  const kb = match ? Number(match[1]) * 1024 ** ['kB', 'MB', 'GB', 'TB'].indexOf(match[2] ?? 'kB') : Number.NaN;
+  // PostgreSQL's bounds for maintenance_work_mem: 1MB to 2 TB - 1 kB
+  if (!(kb >= 1024 && kb < 2 * 1024 ** 3))
+    throw new Error("must be a size from 1MB to 2TB, in PostgreSQL's units (e.g. 512MB, 1GB)");
+  return kb;
+});
+
+const workers = makeValidator<number>((input) => {
+  const value = Number(input.trim());
+  // PostgreSQL's own bounds for max_parallel_maintenance_workers
+  if (input.trim() === '' || !Number.isInteger(value) || value < 0 || value > 1024)
+    throw new Error('must be a whole number from 0 to 1024');
+  return value;
 });
 
 const lowerCaseChoice = <T extends string>(choices: readonly T[], aliases: Record<string, T> = {}) =>
@@ -96,6 +118,11 @@ const specs = {
   MIGRATE_DDL_LOCK_TIMEOUT: seconds({ default: 5 }),
   MIGRATE_STATEMENT_TIMEOUT: seconds({ default: 0 }),
   MIGRATE_PROGRESS_INTERVAL: seconds({ default: 10 }),
+  // MnemoLite's database container has 2 GB, 1 GB of it shared_buffers: 512MB for one build leaves room for the
+  // backends. Smaller builds get their estimated graph's size instead (build-memory.ts).
+  MIGRATE_MAINTENANCE_WORK_MEM: memory({ default: 512 * 1024 }),
+  // One worker beside the leader: nearly halves an HNSW build on two cores, leaves a core to the writers.
+  MIGRATE_PARALLEL_WORKERS: workers({ default: 1 }),
   LOG_FORMAT: lowerCaseChoice(['text', 'json'] as const)({ default: 'text' }),
   // MnemoLite's Python services spell levels WARNING and CRITICAL
   LOG_LEVEL: lowerCaseChoice(LOG_LEVELS, { warning: 'warn', critical: 'error' })({ default: 'info' }),
@@ -175,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ddlLockTimeoutMs: e.MIGRATE_DDL_LOCK_TIMEOUT * 1000,
     statementTimeoutMs: e.MIGRATE_STATEMENT_TIMEOUT * 1000,
     progressIntervalMs: e.MIGRATE_PROGRESS_INTERVAL * 1000,
+    maintenanceWorkMemKb: e.MIGRATE_MAINTENANCE_WORK_MEM,
+    parallelWorkers: e.MIGRATE_PARALLEL_WORKERS,
     log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
   };
 }

@@ -14,6 +14,7 @@ databaseContract('in memory', async (): Promise<Harness> => {
       createExtension: async (name) => server.createExtension(name),
       createTable: async (name, columns) => server.createTable(name, columns),
       createIndex: async (table, name, column, options) => server.createIndex(table, name, column, options),
+      insertRows: async (table, count) => server.insertRows(table, count),
       setAlembicRevisions: async (revisions) => server.setAlembicRevisions(revisions),
       appendLedgerRow: async (name, table = 'pgmigrations') => server.appendLedgerRow(`public.${table}`, name),
       removeLedgerRow: async (name, table = 'pgmigrations') => server.removeLedgerRow(`public.${table}`, name),
@@ -54,6 +55,8 @@ databaseContract('PostgreSQL', async (): Promise<Harness> => {
         if (options?.valid === false)
           await sql(`update pg_index set indisvalid = false where indexrelid = $1::regclass`, [name]);
       },
+      insertRows: async (table, count) =>
+        void (await sql(`insert into ${table} select from generate_series(1, $1::int)`, [count])),
       setAlembicRevisions: async (revisions) => {
         await sql('create table alembic_version (version_num varchar(32) not null primary key)');
         await sql('insert into alembic_version select unnest($1::text[])', [revisions]);

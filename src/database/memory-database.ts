@@ -7,9 +7,11 @@ import { DatabaseUnavailable } from '../errors.ts';
 import type {
   AppliedMigration,
   Blocker,
+  BuildSettings,
   ChecksumEntry,
   Database,
   Executor,
+  IndexBuildFacts,
   Ledger,
   LockHolder,
   ProgressWatcher,
@@ -40,6 +42,7 @@ export class MemoryServer {
   private readonly tables = new Map<string, Map<string, string>>();
   /** `schema.index` */
   private readonly indexes = new Map<string, MemoryIndex>();
+  private readonly rowCounts = new Map<string, number>();
   private alembic: string[] | undefined;
   /** the other databases of this server, and whether our role may create more */
   readonly databases = new Set<string>();
@@ -63,6 +66,11 @@ export class MemoryServer {
 
   createTable(name: string, columns: Record<string, string>): void {
     this.tables.set(qualified(name), new Map(Object.entries(columns)));
+  }
+
+  insertRows(table: string, count: number): void {
+    const name = qualified(table);
+    this.rowCounts.set(name, (this.rowCounts.get(name) ?? 0) + count);
   }
 
   dropTable(name: string): void {
@@ -122,6 +130,7 @@ export class MemoryServer {
     return {
       extensions: this.extensions,
       tables: this.tables,
+      rowCounts: this.rowCounts,
       indexes: this.indexes,
       alembic: this.alembic,
       tableLocks: [...this.tableLocks.values()],
@@ -133,6 +142,8 @@ export class MemoryDatabase implements Database {
   readonly ledgerName: string;
   /** the last value set, for tests */
   synchronousCommit = true;
+  /** PostgreSQL's default maintenance_work_mem (64MB), until setBuildSettings */
+  private buildSettings: BuildSettings = { maintenanceWorkMemKb: 65_536, parallelWorkers: 2 };
   private closed = false;
 
   constructor(
@@ -217,6 +228,25 @@ export class MemoryDatabase implements Database {
         }),
       )
       .sort((a, b) => byC(a.column, b.column));
+  }
+
+  async indexBuildFacts(table: string, column: string | undefined): Promise<IndexBuildFacts> {
+    const { tables, rowCounts } = this.server.snapshot();
+    const match = column === undefined ? null : VECTOR_TYPE.exec(tables.get(table)?.get(column) ?? '');
+    return {
+      rows: rowCounts.get(table) ?? 0,
+      column: match ? { type: match[1]!, dimensions: Number(match[2]) } : undefined,
+      maintenanceWorkMemKb: this.buildSettings.maintenanceWorkMemKb,
+    };
+  }
+
+  async setBuildSettings(settings: BuildSettings | undefined): Promise<void> {
+    this.buildSettings = settings ?? { maintenanceWorkMemKb: 65_536, parallelWorkers: 2 };
+  }
+
+  /** No statement runs here, so no server ever speaks. */
+  onNotice(): () => void {
+    return () => undefined;
   }
 
   async invalidIndexes(): Promise<string[]> {

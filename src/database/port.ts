@@ -65,6 +65,28 @@ export interface ProgressWatcher {
   close(): Promise<void>;
 }
 
+/** What sizing an index build needs to know (build-memory.ts). */
+export interface IndexBuildFacts {
+  /** pg_class.reltuples, or a count when the table was never analysed */
+  rows: number;
+  /** the column's type when it is pgvector's with a fixed size (`halfvec`, 768) */
+  column: { type: string; dimensions: number } | undefined;
+  /** this session's maintenance_work_mem now */
+  maintenanceWorkMemKb: number;
+}
+
+/** Settings for this session's index builds; never server-wide. */
+export interface BuildSettings {
+  maintenanceWorkMemKb: number;
+  parallelWorkers: number;
+}
+
+export interface ServerNotice {
+  message: string;
+  detail?: string;
+  hint?: string;
+}
+
 /** The narrow query interface node-pg-migrate's runner() needs; only apply.ts uses it. */
 export interface Executor {
   query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<unknown>;
@@ -100,6 +122,14 @@ export interface Database {
   /** The live schema, one line per object, sorted in C collation (see catalog-listing.ts). */
   catalog(): Promise<string[]>;
 
+  // index builds
+  /** `column` of `table` (`schema.table`), as the next index build will see them */
+  indexBuildFacts(table: string, column: string | undefined): Promise<IndexBuildFacts>;
+  /** Sets maintenance_work_mem and max_parallel_maintenance_workers for this session; undefined resets both. */
+  setBuildSettings(settings: BuildSettings | undefined): Promise<void>;
+  /** Calls `listener` with each notice the server sends this session (pgvector's build notices); returns the unsubscribe. */
+  onNotice(listener: (notice: ServerNotice) => void): () => void;
+
   // the server
   /** Creates another database on this server; `exists` when it already does. DatabaseUnavailable when the role may not. */
   createDatabase(name: string): Promise<'created' | 'exists'>;
@@ -116,8 +146,9 @@ export interface Database {
   connectionLost(): boolean;
   /**
    * For node-pg-migrate's runner only: sends its statements on this connection, each first
-   * shown to `beforeEach`, which may refuse it by throwing (a stop signal has arrived).
+   * shown to `beforeEach`, which may refuse it by throwing (a stop signal has arrived) and
+   * may prepare the session for it (an index build's memory).
    */
-  executor(beforeEach: (sql: string) => void): Executor;
+  executor(beforeEach: (sql: string) => void | Promise<void>): Executor;
   close(): Promise<void>;
 }

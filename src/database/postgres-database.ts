@@ -7,13 +7,16 @@ import { CATALOG_LISTING } from './catalog-listing.ts';
 import type {
   AppliedMigration,
   Blocker,
+  BuildSettings,
   ChecksumEntry,
   Database,
   Executor,
+  IndexBuildFacts,
   Ledger,
   LockHolder,
   ProgressSample,
   ProgressWatcher,
+  ServerNotice,
   VectorColumn,
 } from './port.ts';
 
@@ -45,6 +48,18 @@ function lockKey(schema: string, table: string): bigint {
   return createHash('sha256').update(`${schema}.${table}`).digest().readBigInt64BE(0);
 }
 
+/** "schema.table" as parse-statements.ts names relations */
+function splitName(table: string): [string, string] {
+  const dot = table.indexOf('.');
+  return [table.slice(0, dot), table.slice(dot + 1)];
+}
+
+function quoteName(table: string): string {
+  return splitName(table)
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
+    .join('.');
+}
+
 export class PostgresDatabase implements Database {
   readonly ledgerName: string;
   readonly pid: number;
@@ -68,13 +83,62 @@ export class PostgresDatabase implements Database {
   }
 
   /** One query in the common case; falls back when either table is missing. */
-  executor(beforeEach: (sql: string) => void): Executor {
+  executor(beforeEach: (sql: string) => void | Promise<void>): Executor {
     return {
       query: async (text, values) => {
-        beforeEach(typeof text === 'string' ? text : text.text);
+        await beforeEach(typeof text === 'string' ? text : text.text);
         return this.client.query(text as pg.QueryConfig, values);
       },
     };
+  }
+
+  async indexBuildFacts(table: string, column: string | undefined): Promise<IndexBuildFacts> {
+    const [schema, name] = splitName(table);
+    const { rows } = await this.client.query<{
+      reltuples: number | null;
+      type: string | null;
+      dimensions: number | null;
+      kb: string;
+    }>(
+      `select c.reltuples::float8 as reltuples, t.typname as type, nullif(a.atttypmod, -1) as dimensions,
+              (select setting from pg_settings where name = 'maintenance_work_mem') as kb
+         from (select 1) one
+         left join pg_class c on c.oid = to_regclass(format('%I.%I', $1::text, $2::text))
+         left join pg_attribute a on a.attrelid = c.oid and a.attname = $3 and not a.attisdropped
+         left join pg_type t on t.oid = a.atttypid`,
+      [schema, name, column ?? null],
+    );
+    const row = rows[0]!;
+    let count = row.reltuples ?? 0;
+    // -1: never vacuumed or analysed; the build reads the whole table anyway
+    if (count < 0)
+      count = Number(
+        (await this.client.query<{ n: string }>(`select count(*) as n from ${quoteName(table)}`)).rows[0]!.n,
+      );
+    return {
+      rows: count,
+      column: row.type && row.dimensions ? { type: row.type, dimensions: row.dimensions } : undefined,
+      maintenanceWorkMemKb: Number(row.kb),
+    };
+  }
+
+  async setBuildSettings(settings: BuildSettings | undefined): Promise<void> {
+    await this.client.query(
+      settings
+        ? `set maintenance_work_mem = '${settings.maintenanceWorkMemKb}kB'; set max_parallel_maintenance_workers = ${settings.parallelWorkers}`
+        : 'reset maintenance_work_mem; reset max_parallel_maintenance_workers',
+    );
+  }
+
+  onNotice(listener: (notice: ServerNotice) => void): () => void {
+    const forward = (notice: { message?: string; detail?: string; hint?: string }) =>
+      listener({
+        message: notice.message ?? '',
+        ...(notice.detail && { detail: notice.detail }),
+        ...(notice.hint && { hint: notice.hint }),
+      });
+    this.client.on('notice', forward);
+    return () => this.client.off('notice', forward);
   }
 
   async readLedger(): Promise<Ledger> {

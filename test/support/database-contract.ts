@@ -10,6 +10,8 @@ export interface Arrange {
   /** columns in order, types as format_type() prints them */
   createTable(name: string, columns: Record<string, string>): Promise<void>;
   createIndex(table: string, name: string, column: string, options?: { valid?: boolean }): Promise<void>;
+  /** rows of NULLs, as many as asked */
+  insertRows(table: string, count: number): Promise<void>;
   setAlembicRevisions(revisions: string[]): Promise<void>;
   /** what node-pg-migrate itself writes when it applies / reverts a migration: the row, no checksum */
   appendLedgerRow(name: string, table?: string): Promise<void>;
@@ -189,6 +191,28 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         await db.stamp([A]);
         await harness.arrange.setAlembicRevisions(['9dde1f9db172']);
         expect(await db.catalog()).toEqual(before);
+      });
+    });
+
+    describe('index builds', () => {
+      it('indexBuildFacts: the rows, a pgvector column with its size, the session maintenance_work_mem', async () => {
+        await harness.arrange.createExtension('vector');
+        await harness.arrange.createTable('t', { id: 'integer', v: 'halfvec(5)', n: 'text' });
+        await harness.arrange.insertRows('t', 3);
+        const before = await db.indexBuildFacts('public.t', 'v');
+        expect(before).toMatchObject({ rows: 3, column: { type: 'halfvec', dimensions: 5 } });
+        expect(before.maintenanceWorkMemKb).toBeGreaterThanOrEqual(1024);
+        expect((await db.indexBuildFacts('public.t', 'n')).column).toBeUndefined();
+        expect((await db.indexBuildFacts('public.t', undefined)).column).toBeUndefined();
+      });
+
+      it('setBuildSettings holds for the session until reset', async () => {
+        await harness.arrange.createTable('t', { id: 'integer' });
+        const server = (await db.indexBuildFacts('public.t', 'id')).maintenanceWorkMemKb;
+        await db.setBuildSettings({ maintenanceWorkMemKb: 3 * 1024, parallelWorkers: 0 });
+        expect((await db.indexBuildFacts('public.t', 'id')).maintenanceWorkMemKb).toBe(3 * 1024);
+        await db.setBuildSettings(undefined);
+        expect((await db.indexBuildFacts('public.t', 'id')).maintenanceWorkMemKb).toBe(server);
       });
     });
 
