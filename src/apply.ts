@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import type { MigrationBuilder } from 'node-pg-migrate';
 import type pg from 'pg';
 import { BuildSizing } from './build-sizing.ts';
-import { LockNotGranted } from './errors.ts';
+import { LockNotGranted, SharedMemoryTooSmall } from './errors.ts';
 import { explainFailure, interrupted, type Running } from './failure-report.ts';
 import { MIGRATION_EXTENSIONS } from './migration-files.ts';
 import { loadMigration } from './migration-loader.ts';
@@ -39,18 +39,32 @@ export async function applyMigrations(session: Session, request: ApplyRequest): 
 
 async function applyWithRetries(session: Session, request: ApplyRequest): Promise<string[]> {
   const done: string[] = [];
+  let parallelWorkers = session.config.parallelWorkers;
   for (let attempt = 1; ; attempt++) {
     try {
       done.push(
         ...(await runOnce(
           session,
           request.count === undefined ? request : { ...request, count: request.count - done.length },
+          parallelWorkers,
         )),
       );
       return done;
     } catch (error) {
+      if (error instanceof SharedMemoryTooSmall && parallelWorkers > 0) {
+        // the build never started; without workers it needs no shared memory segment
+        session.log.warn(
+          `${error.failure.message}: the database server's shared memory (/dev/shm) is too small for a parallel index build with this maintenance_work_mem; running it again without parallel workers. Give the database more (compose: shm_size: 1g), or set MIGRATE_PARALLEL_WORKERS=0`,
+          { migration: error.migration },
+        );
+        for (const line of error.failure.details.filter((d) => d.startsWith('postgres:')))
+          session.log.warn(`  ${line}`, { migration: error.migration });
+        parallelWorkers = 0;
+        attempt--; // not one of the DDL lock attempts
+        continue;
+      }
       if (!(error instanceof LockNotGranted) || attempt >= DDL_ATTEMPTS)
-        throw error instanceof LockNotGranted ? error.failure : error;
+        throw error instanceof LockNotGranted || error instanceof SharedMemoryTooSmall ? error.failure : error;
       const pause = backoff(attempt, 1000, 8000);
       session.log.warn(
         `${error.failure.message}; retrying in ${(pause / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${DDL_ATTEMPTS})`,
@@ -65,7 +79,7 @@ async function applyWithRetries(session: Session, request: ApplyRequest): Promis
   }
 }
 
-async function runOnce(session: Session, request: ApplyRequest): Promise<string[]> {
+async function runOnce(session: Session, request: ApplyRequest, parallelWorkers: number): Promise<string[]> {
   const { database, log, signals, config } = session;
   const { runner } = await import('node-pg-migrate');
   const verb = request.direction === 'up' ? 'applying' : 'reverting';
@@ -116,7 +130,7 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
 
   // Each statement node-pg-migrate sends is noted (for the failure report) and its index builds
   // sized; none starts once a stop signal arrived.
-  const sizing = new BuildSizing(database, config, log);
+  const sizing = new BuildSizing(database, { maintenanceWorkMemKb: config.maintenanceWorkMemKb, parallelWorkers }, log);
   const observed = database.executor(async (sql) => {
     if (signals.received) throw interrupted(session, running?.name);
     if (running) running.statement = sql;

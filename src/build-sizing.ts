@@ -40,7 +40,7 @@ export class BuildSizing {
       const column = facts.column ? ` of ${facts.column.type}(${facts.column.dimensions})` : '';
       const graph = memory.graphBytes === undefined ? '' : ` for an estimated ${mb(memory.graphBytes)} graph`;
       this.log.info(
-        `index build on ${build.table} (${build.method}, ${Math.round(facts.rows)} rows${column}): maintenance_work_mem ${formatKb(memory.maintenanceWorkMemKb)}${graph}, ${this.config.parallelWorkers} parallel worker(s)`,
+        `index build on ${build.table} (${build.method}, ${Math.round(facts.rows)} rows${column}): maintenance_work_mem ${formatKb(memory.maintenanceWorkMemKb)}${graph}, ${workers(this.config.parallelWorkers)}`,
         {
           migration,
           table: build.table,
@@ -75,6 +75,10 @@ export class BuildSizing {
       { ...(migration && { migration }), table, tuples_in_memory: Number(fits[1]), maintenance_work_mem_kb: kb },
     );
   }
+}
+
+function workers(count: number): string {
+  return count === 0 ? 'no parallel workers' : `${count} parallel worker${count === 1 ? '' : 's'}`;
 }
 
 function mb(bytes: number): string {

@@ -28,6 +28,17 @@ export class LockNotGranted extends MigrateError {
     this.failure = failure;
   }
 }
+/** A parallel index build asked for more shared memory (/dev/shm) than the server has: rerun without workers. */
+export class SharedMemoryTooSmall extends MigrateError {
+  readonly exitCode = 1;
+  readonly migration: string;
+  readonly failure: MigrationFailed;
+  constructor(migration: string, failure: MigrationFailed) {
+    super(failure.message, failure.details);
+    this.migration = migration;
+    this.failure = failure;
+  }
+}
 /** `lint` found dangerous operations not accepted in their file. */
 export class LintFindings extends MigrateError {
   readonly exitCode = 1;

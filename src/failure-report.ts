@@ -4,7 +4,14 @@
 // transaction is left open on the connection.
 import type { MigrationBuilder } from 'node-pg-migrate';
 import type { Blocker } from './database/port.ts';
-import { DatabaseUnavailable, Interrupted, LockNotGranted, MigrateError, MigrationFailed } from './errors.ts';
+import {
+  DatabaseUnavailable,
+  Interrupted,
+  LockNotGranted,
+  MigrateError,
+  MigrationFailed,
+  SharedMemoryTooSmall,
+} from './errors.ts';
 import type { Session } from './session.ts';
 
 /** The migration node-pg-migrate is running, as apply.ts follows it. */
@@ -18,6 +25,9 @@ export interface Running {
 
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
+// a parallel build's shared memory does not fit in the server's /dev/shm (Docker gives 64MB unless told)
+const DISK_FULL = '53100';
+const NO_SHARED_MEMORY = /could not resize shared memory segment/;
 
 // Turns whatever node-pg-migrate threw into one of our errors, after making sure
 // no transaction is left open on the connection.
@@ -65,6 +75,12 @@ export async function explainFailure(session: Session, error: unknown, running: 
       ],
     );
     return new LockNotGranted(name, failure);
+  }
+  if (pgError.code === DISK_FULL && NO_SHARED_MEMORY.test(pgError.message)) {
+    return new SharedMemoryTooSmall(
+      name,
+      new MigrationFailed(`migration ${name} failed${transactional ? ' and was rolled back' : ''}`, details),
+    );
   }
   if (pgError.code === QUERY_CANCELED && session.config.statementTimeoutMs > 0) {
     return new MigrationFailed(
