@@ -1,0 +1,263 @@
+// MnemoLite's halfvec change (Alembic b7c2e4f8a901) on tables of a real size, taken two ways on
+// the same server while a writer inserts into code_chunks every 50 ms:
+//   (a) as the revision does it: one transaction, a full-table UPDATE, plain CREATE INDEX;
+//   (b) by this project's chain (halfvec-columns … memories-embedding-half-hnsw), `up` as shipped.
+// Each way runs on its own copy of one template database, under two server settings: this
+// project's compose.yaml (PostgreSQL's defaults, shm_size 1g) and MnemoLite's maintenance_work_mem=256MB.
+//   node bench/halfvec-at-scale.ts   (after npm run build; BENCH_PG_IMAGE or TEST_PG_IMAGE names the image)
+// BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables. Prints a Markdown table.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgreSqlContainer } from '@testcontainers/postgresql';
+import pg from 'pg';
+import { describeMachine } from './machine.ts';
+import { PROJECT_ROOT } from './tools.ts';
+
+const CODE_CHUNKS = Number(process.env.BENCH_CODE_CHUNKS ?? 60_000);
+const MEMORIES = Number(process.env.BENCH_MEMORIES ?? 20_000);
+const WRITER_INTERVAL_MS = 50;
+const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
+const CLI = join(PROJECT_ROOT, 'dist/cli.js');
+const SHIPPED = join(PROJECT_ROOT, 'migrations');
+
+/** A migrations directory holding the shipped chain up to and including `last`. */
+function chainThrough(last: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-halfvec-'));
+  for (const file of readdirSync(SHIPPED)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
+    if (file.replace(/\.ts$/, '') > last) break;
+    cpSync(join(SHIPPED, file), join(dir, file));
+  }
+  return dir;
+}
+
+const BEFORE_CODE_CHUNK_INDEXES = chainThrough('20251002000000000_code-chunks');
+const BEFORE_MEMORY_INDEXES = chainThrough('20251020000008000_memories');
+const BEFORE_HALFVEC = chainThrough('20251020000022000_edges-external-index'); // Alembic a40a6de7d379 + hand-run SQL
+const THROUGH_HALFVEC = chainThrough('20260326000004000_memories-embedding-half-hnsw'); // b7c2e4f8a901
+
+// The revision's operations, in its order, in one transaction (Alembic's default).
+const ALEMBIC_WAY = [
+  'ALTER TABLE code_chunks ADD COLUMN embedding_text_half halfvec(768), ADD COLUMN embedding_code_half halfvec(768)',
+  'UPDATE code_chunks SET embedding_text_half = embedding_text::halfvec(768) WHERE embedding_text IS NOT NULL',
+  'UPDATE code_chunks SET embedding_code_half = embedding_code::halfvec(768) WHERE embedding_code IS NOT NULL',
+  'CREATE INDEX idx_code_emb_text_half ON code_chunks USING hnsw (embedding_text_half halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)',
+  'CREATE INDEX idx_code_emb_code_half ON code_chunks USING hnsw (embedding_code_half halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)',
+  `CREATE FUNCTION sync_halfvec_embeddings() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+     IF NEW.embedding_text IS NOT NULL THEN NEW.embedding_text_half := NEW.embedding_text::halfvec(768); END IF;
+     IF NEW.embedding_code IS NOT NULL THEN NEW.embedding_code_half := NEW.embedding_code::halfvec(768); END IF;
+     RETURN NEW; END $$`,
+  `CREATE TRIGGER trg_sync_halfvec_embeddings BEFORE INSERT OR UPDATE OF embedding_text, embedding_code ON code_chunks
+     FOR EACH ROW EXECUTE FUNCTION sync_halfvec_embeddings()`,
+  'ALTER TABLE memories ADD COLUMN embedding_half halfvec(768)',
+  'UPDATE memories SET embedding_half = embedding::halfvec(768) WHERE embedding IS NOT NULL',
+  'CREATE INDEX idx_memories_embedding_half ON memories USING hnsw (embedding_half halfvec_cosine_ops) WITH (m = 16, ef_construction = 128)',
+  `CREATE FUNCTION sync_memory_halfvec() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+     IF NEW.embedding IS NOT NULL THEN NEW.embedding_half := NEW.embedding::halfvec(768); END IF;
+     RETURN NEW; END $$`,
+  `CREATE TRIGGER trg_sync_memory_halfvec BEFORE INSERT OR UPDATE OF embedding ON memories
+     FOR EACH ROW EXECUTE FUNCTION sync_memory_halfvec()`,
+];
+
+const RANDOM_VECTOR = '(SELECT array_agg(random()::real) FROM generate_series(1, 768) WHERE g > 0)::vector(768)';
+
+interface Outcome {
+  setting: string;
+  way: string;
+  seconds: number;
+  longestStallS: number;
+  inserts: number;
+  notes: string;
+}
+
+const container = await new PostgreSqlContainer(IMAGE)
+  .withSharedMemorySize(1024 ** 3) // compose.yaml's shm_size: 1g, as MnemoLite's
+  .withCommand(['postgres', '-c', 'max_connections=100'])
+  .start();
+const admin = container.getConnectionUri();
+const urlFor = (database: string) => {
+  const url = new URL(admin);
+  url.pathname = `/${database}`;
+  return url.href;
+};
+const sql = async (database: string, text: string) => {
+  const client = new pg.Client({ connectionString: urlFor(database) });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+};
+
+try {
+  const started = performance.now();
+  await buildTemplate();
+  console.error(`template ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const outcomes: Outcome[] = [];
+  for (const [setting, value] of [
+    ["this project's compose.yaml (maintenance_work_mem 64MB, the default)", 'default'],
+    ["MnemoLite's compose (maintenance_work_mem 256MB)", '256MB'],
+  ] as const) {
+    await sql(
+      'postgres',
+      value === 'default'
+        ? 'ALTER SYSTEM RESET maintenance_work_mem'
+        : `ALTER SYSTEM SET maintenance_work_mem = '${value}'`,
+    );
+    await sql('postgres', 'SELECT pg_reload_conf()');
+    outcomes.push({ setting, way: '(a) Alembic b7c2e4f8a901', ...(await measure('bench_a', alembicWay)) });
+    outcomes.push({ setting, way: '(b) this chain, `up`', ...(await measure('bench_b', chainWay)) });
+  }
+  report(outcomes);
+} finally {
+  await container.stop();
+  for (const dir of [BEFORE_CODE_CHUNK_INDEXES, BEFORE_MEMORY_INDEXES, BEFORE_HALFVEC, THROUGH_HALFVEC])
+    rmSync(dir, { recursive: true, force: true });
+}
+
+// MnemoLite just before the halfvec revision, with its vector indexes built by the chain after the rows are in
+// (inserting 60,000 rows into two HNSW indexes one by one would take far longer than building them).
+async function buildTemplate(): Promise<void> {
+  await sql('postgres', 'CREATE DATABASE halfvec_template');
+  await up('halfvec_template', BEFORE_CODE_CHUNK_INDEXES);
+  await sql(
+    'halfvec_template',
+    `INSERT INTO code_chunks (file_path, language, chunk_type, name, source_code, embedding_text, embedding_code)
+     SELECT 'src/file_' || (g % 500) || '.py', 'python', 'function', 'fn_' || g, 'def fn_' || g || '(): pass',
+            ${RANDOM_VECTOR}, ${RANDOM_VECTOR.replace('g > 0', 'g > -1')}
+       FROM generate_series(1, ${CODE_CHUNKS}) g`,
+  );
+  await up('halfvec_template', BEFORE_MEMORY_INDEXES);
+  await sql(
+    'halfvec_template',
+    `INSERT INTO memories (title, content, embedding)
+     SELECT 'memory ' || g, 'content of memory ' || g, ${RANDOM_VECTOR} FROM generate_series(1, ${MEMORIES}) g`,
+  );
+  await up('halfvec_template', BEFORE_HALFVEC);
+  await sql('halfvec_template', 'VACUUM ANALYZE');
+}
+
+async function up(database: string, migrationsDir: string): Promise<{ ms: number; stderr: string }> {
+  const started = performance.now();
+  const { code, stderr } = await run(process.execPath, [CLI, 'up'], {
+    PATH: process.env.PATH,
+    DATABASE_URL: urlFor(database),
+    MIGRATIONS_DIR: migrationsDir,
+    LOG_FORMAT: 'json',
+  });
+  if (code !== 0) throw new Error(`up on ${database} exited ${code}:\n${stderr}`);
+  return { ms: performance.now() - started, stderr };
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+async function alembicWay(database: string): Promise<string> {
+  const client = new pg.Client({ connectionString: urlFor(database) });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    for (const statement of ALEMBIC_WAY) await client.query(statement);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+  return 'one transaction: code_chunks and memories locked (ACCESS EXCLUSIVE) throughout';
+}
+
+async function chainWay(database: string): Promise<string> {
+  const { stderr } = await up(database, THROUGH_HALFVEC);
+  const sized = stderr
+    .split('\n')
+    .filter((line) => line.includes('"method":"hnsw"'))
+    .map((line) => JSON.parse(line) as { maintenance_work_mem_kb: number; parallel_workers: number });
+  return `HNSW builds at ${sized.map((s) => `${s.maintenance_work_mem_kb / 1024}MB`).join(', ')}, ${sized[0]?.parallel_workers ?? '?'} worker(s)`;
+}
+
+/** Runs `way` on a fresh copy of the template while the writer inserts, then checks the result is whole. */
+async function measure(database: string, way: (database: string) => Promise<string>) {
+  await sql('postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await sql('postgres', `CREATE DATABASE ${database} TEMPLATE halfvec_template STRATEGY FILE_COPY`);
+  const writer = startWriter(database);
+  await writer.warm;
+  const started = performance.now();
+  const notes = await way(database);
+  const ms = performance.now() - started;
+  const { longestMs, inserts } = await writer.stop();
+  const [check] = await sql(
+    database,
+    `SELECT (SELECT count(*) FROM code_chunks WHERE embedding_text_half IS NULL OR embedding_code_half IS NULL)::int AS unfilled,
+            (SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+              WHERE c.relname IN ('idx_code_emb_text_half', 'idx_code_emb_code_half', 'idx_memories_embedding_half') AND i.indisvalid)::int AS indexes`,
+  );
+  if (check.unfilled !== 0 || check.indexes !== 3)
+    throw new Error(`${database}: incomplete (${JSON.stringify(check)})`);
+  await sql('postgres', `DROP DATABASE ${database} WITH (FORCE)`);
+  console.error(`${database}: ${(ms / 1000).toFixed(1)} s, longest writer wait ${(longestMs / 1000).toFixed(2)} s`);
+  return { seconds: ms / 1000, longestStallS: longestMs / 1000, inserts, notes };
+}
+
+/** Inserts a code chunk every 50 ms (or as soon as the previous one returns), and keeps the longest wait. */
+function startWriter(database: string) {
+  const client = new pg.Client({ connectionString: urlFor(database), application_name: 'bench writer' });
+  let stopped = false;
+  let longestMs = 0;
+  let inserts = 0;
+  let warmed: () => void;
+  const warm = new Promise<void>((resolve) => (warmed = resolve));
+  const loop = (async () => {
+    await client.connect();
+    while (!stopped) {
+      const vector = `[${Array.from({ length: 768 }, () => Math.random().toFixed(6)).join(',')}]`;
+      const began = performance.now();
+      await client.query(
+        `INSERT INTO code_chunks (file_path, language, chunk_type, source_code, embedding_text, embedding_code)
+         VALUES ('src/live.py', 'python', 'function', 'def live(): pass', $1, $1)`,
+        [vector],
+      );
+      const took = performance.now() - began;
+      if (inserts >= 3) longestMs = Math.max(longestMs, took);
+      if (++inserts === 3) warmed();
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, WRITER_INTERVAL_MS - took)));
+    }
+    await client.end();
+  })();
+  return {
+    warm,
+    async stop() {
+      stopped = true;
+      await loop;
+      return { longestMs, inserts };
+    },
+  };
+}
+
+function report(outcomes: Outcome[]): void {
+  const machine = describeMachine();
+  console.log(
+    `MnemoLite halfvec at scale: code_chunks ${CODE_CHUNKS} rows, memories ${MEMORIES} rows, vector(768); ${IMAGE}; ` +
+      `${machine.cpus} × ${machine.cpuModel}, ${machine.memory}; Node ${machine.node}; ${machine.commit}\n`,
+  );
+  console.log('| server setting | way | wall s | (b) / (a) | writer: longest wait s | writer inserts | notes |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [i, o] of outcomes.entries()) {
+    const ratio = o.way.startsWith('(b)') ? (o.seconds / outcomes[i - 1]!.seconds).toFixed(2) : '';
+    console.log(
+      `| ${o.setting} | ${o.way} | ${o.seconds.toFixed(1)} | ${ratio} | ${o.longestStallS.toFixed(2)} | ${o.inserts} | ${o.notes} |`,
+    );
+  }
+}
