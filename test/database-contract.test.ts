@@ -17,6 +17,8 @@ databaseContract('in memory', async (): Promise<Harness> => {
       setAlembicRevisions: async (revisions) => server.setAlembicRevisions(revisions),
       appendLedgerRow: async (name, table = 'pgmigrations') => server.appendLedgerRow(`public.${table}`, name),
       removeLedgerRow: async (name, table = 'pgmigrations') => server.removeLedgerRow(`public.${table}`, name),
+      insertRows: async (table, rows) => server.insertRows(table, rows),
+      readRows: async (table, key) => server.tableRows(table).sort((a, b) => (a[key] as number) - (b[key] as number)),
       holdTableLocks: async (tables) => {
         const release = server.holdTableLocks(tables);
         return async () => release();
@@ -64,6 +66,11 @@ databaseContract('PostgreSQL', async (): Promise<Harness> => {
       },
       removeLedgerRow: async (name, table = 'pgmigrations') =>
         void (await sql(`delete from ${table} where name = $1`, [name])),
+      insertRows: async (table, rows) =>
+        void (await sql(`insert into ${table} select * from json_populate_recordset(null::${table}, $1)`, [
+          JSON.stringify(rows),
+        ])),
+      readRows: async (table, key) => (await sql(`select * from ${table} order by ${key}`)).rows,
       holdTableLocks: async (tables) => {
         const other = await open('other');
         await other.query('begin');
