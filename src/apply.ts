@@ -112,7 +112,14 @@ async function runOnce(session: Session, request: ApplyRequest): Promise<string[
       // outside a transaction: each batch commits on its own
       const backfill = (pgm: MigrationBuilder) => {
         pgm.noTransaction();
-        return runBackfills(backfills!, { ...session, migration: name, follow: (p) => progress.follow(p) });
+        return runBackfills(backfills!, {
+          ...session,
+          migration: name,
+          follow: (p) => progress.follow(p),
+          noting: (sql) => {
+            if (running) running.statement = sql;
+          },
+        });
       };
       const up = track(name, path, backfills ? backfill : actions.up);
       const down = actions.down === actions.up ? up : track(name, path, actions.down);

@@ -5,6 +5,7 @@
 // counts and fills only the rows `pending` still matches.
 
 import { FIRST_BATCH, nextBatchSize } from './batch-size.ts';
+import { backfillBatchSql } from './database/backfill-sql.ts';
 import type { Database } from './database/port.ts';
 import { ConfigError, Interrupted } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -68,13 +69,18 @@ interface Run {
   migration: string;
   /** told when a backfill starts (its progress) and ends (undefined) */
   follow(progress: BackfillProgress | undefined): void;
+  /** told each batch's statement before it is sent, for the failure report */
+  noting(sql: string): void;
 }
 
 export async function runBackfills(backfills: readonly Backfill[], run: Run): Promise<void> {
   for (const backfill of backfills) await runBackfill(backfill, run);
 }
 
-async function runBackfill(backfill: Backfill, { database, log, signals, migration, follow }: Run): Promise<void> {
+async function runBackfill(
+  backfill: Backfill,
+  { database, log, signals, migration, follow, noting }: Run,
+): Promise<void> {
   const progress: BackfillProgress = {
     table: backfill.table,
     done: 0,
@@ -94,14 +100,20 @@ async function runBackfill(backfill: Backfill, { database, log, signals, migrati
   try {
     for (;;) {
       if (signals.received) throw stopped();
+      noting(backfillBatchSql(backfill, after === undefined));
       const started = performance.now();
       const batch = await database.backfillBatch(backfill, after, size).catch((error) => {
         throw signals.received ? stopped() : error; // the statement was cancelled by the signal
       });
       if (batch.last === undefined) break;
+      const ms = performance.now() - started;
       batches++;
       progress.done += batch.filled;
-      size = nextBatchSize({ size, rows: batch.filled, ms: performance.now() - started });
+      const next = nextBatchSize({ size, rows: batch.filled, ms });
+      log.debug(`batch ${batches} of ${backfill.table}: ${batch.filled} rows in ${Math.round(ms)} ms; next ${next}`, {
+        migration,
+      });
+      size = next;
       after = batch.last;
     }
   } finally {
