@@ -2,7 +2,8 @@
 // row locks last until it commits, so its size follows the measured pace to stay
 // well under a second, growing at most twofold a batch and shrinking at once.
 
-export const FIRST_BATCH = 1000;
+/** small: a row of two 768-d vectors is ~9 KB to read and write, and doubling reaches 1600 rows in 4 batches */
+export const FIRST_BATCH = 100;
 /** the aim per batch: a quarter of the second a writer may wait at most */
 export const TARGET_MS = 250;
 export const MIN_BATCH = 10;

@@ -2,6 +2,7 @@
 // mid-way by SIGKILL or SIGTERM, the batches committed before stay, and the rerun
 // fills the rest, every row exactly once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRST_BATCH } from '../src/batch-size.ts';
 import { runningStatements } from './support/activity.ts';
 import { runCli, startCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
@@ -27,8 +28,8 @@ describe('a backfill held mid-way at a gate', () => {
     const run = startCli(['up'], env());
     await expect.poll(held.waiting, { timeout: 30_000, interval: 50 }).toBe(true);
     const filled = await held.filled();
-    // the first batch (1000 rows) committed; the one holding row HELD_AT has not
-    expect(filled).toBeGreaterThanOrEqual(1000);
+    // the first batch committed; the one holding row HELD_AT has not
+    expect(filled).toBeGreaterThanOrEqual(FIRST_BATCH);
     expect(filled).toBeLessThan(HELD_AT);
     return { ...run, filled };
   }

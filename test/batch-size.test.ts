@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 import { FIRST_BATCH, MAX_BATCH, MIN_BATCH, nextBatchSize, TARGET_MS } from '../src/batch-size.ts';
 
 it('keeps the pace that fills a batch in the target time', () => {
-  expect(nextBatchSize({ size: FIRST_BATCH, rows: 1000, ms: TARGET_MS })).toBe(1000);
+  expect(nextBatchSize({ size: 1000, rows: 1000, ms: TARGET_MS })).toBe(1000);
+  expect(nextBatchSize({ size: FIRST_BATCH, rows: FIRST_BATCH, ms: TARGET_MS })).toBe(FIRST_BATCH);
 });
 
 it('grows at most twofold a batch when batches are quick', () => {
