@@ -4,6 +4,7 @@
 // on its row locks. Killed, it loses at most the batch under way: the rerun
 // counts and fills only the rows `pending` still matches.
 
+import { basename, extname } from 'node:path';
 import { FIRST_BATCH, nextBatchSize } from './batch-size.ts';
 import { backfillBatchSql } from './database/backfill-sql.ts';
 import type { Database } from './database/port.ts';
@@ -42,24 +43,21 @@ const FIELDS = ['table', 'key', 'set', 'pending'] as const;
 export function declaredBackfills(module: Record<string, unknown>, path: string): Backfill[] | undefined {
   const declared = module.backfill;
   if (declared === undefined) return undefined;
-  const problem = (text: string) => new ConfigError(`${text}`, [`file: ${path}`]);
-  const list = Array.isArray(declared) ? declared : [declared];
-  for (const item of list) {
-    const bad = FIELDS.filter(
-      (field) =>
-        typeof (item as Record<string, unknown>)?.[field] !== 'string' ||
-        !(item as Record<string, string>)[field]!.trim(),
-    );
+  const name = basename(path, extname(path));
+  const problem = (text: string) => new ConfigError(`migration ${name}${text}`, [`file: ${path}`]);
+  if (!Array.isArray(declared)) throw problem(`: export backfill as a list of { ${FIELDS.join(', ')} }`);
+  for (const item of declared as unknown[]) {
+    const fields = (item ?? {}) as Record<string, unknown>;
+    const bad = FIELDS.filter((field) => typeof fields[field] !== 'string' || !(fields[field] as string).trim());
     if (bad.length > 0)
-      throw problem(`a backfill needs ${FIELDS.join(', ')} as SQL text; missing or empty: ${bad.join(', ')}`);
+      throw problem(`: a backfill needs ${FIELDS.join(', ')} as SQL text; missing or empty: ${bad.join(', ')}`);
   }
-  if (module.up !== undefined)
-    throw problem('a migration that declares a backfill runs it as its up: export no up besides');
+  if (module.up !== undefined) throw problem(' declares a backfill, which is its up: it may not export up too');
   if (module.down === undefined)
     throw problem(
-      'a migration that declares a backfill must export down (a no-op function when there is nothing to undo, or false)',
+      ' declares a backfill: it must export down too (a no-op function when there is nothing to undo, or false)',
     );
-  return list as Backfill[];
+  return declared as Backfill[];
 }
 
 interface Run {

@@ -154,10 +154,14 @@ describe('what rendering refuses', () => {
 
   it('a backfill declared badly: a configuration error saying what to change', async () => {
     const problems = {
-      '012_backfill_and_up.ts': 'a migration that declares a backfill runs it as its up: export no up besides',
+      '012_backfill_and_up.ts':
+        'migration 012_backfill_and_up declares a backfill, which is its up: it may not export up too',
       '013_backfill_no_down.ts':
-        'a migration that declares a backfill must export down (a no-op function when there is nothing to undo, or false)',
-      '014_backfill_no_set.ts': 'a backfill needs table, key, set, pending as SQL text; missing or empty: set',
+        'migration 013_backfill_no_down declares a backfill: it must export down too (a no-op function when there is nothing to undo, or false)',
+      '014_backfill_no_set.ts':
+        'migration 014_backfill_no_set: a backfill needs table, key, set, pending as SQL text; missing or empty: set',
+      '015_backfill_not_a_list.ts':
+        'migration 015_backfill_not_a_list: export backfill as a list of { table, key, set, pending }',
     };
     for (const [file, message] of Object.entries(problems)) {
       const error = await renderMigrationSql(fixture(file), 'up').catch((e: unknown) => e);
