@@ -217,7 +217,7 @@ function startWriter(database: string) {
   let stopped = false;
   let longestMs = 0;
   let inserts = 0;
-  let warmed: () => void;
+  let warmed = () => {};
   const warm = new Promise<void>((resolve) => (warmed = resolve));
   const loop = (async () => {
     await client.connect();

@@ -1,10 +1,12 @@
 // Runs migrations through node-pg-migrate's runner() on our own connection, with
 // our lock already held. Around it: which migration is running and for how long,
 // what exactly failed (file, statement, PostgreSQL's message), retries when a
-// DDL lock is not granted in time, and cancellation on SIGINT / SIGTERM.
+// DDL lock is not granted in time, and cancellation on SIGINT / SIGTERM. A
+// migration that declares a backfill has it run here as its up (backfill.ts).
 import { basename, extname } from 'node:path';
 import type { MigrationBuilder } from 'node-pg-migrate';
 import type pg from 'pg';
+import { declaredBackfills, runBackfills } from './backfill.ts';
 import { BuildSizing } from './build-sizing.ts';
 import { LockNotGranted, SharedMemoryTooSmall } from './errors.ts';
 import { explainFailure, interrupted, type Running } from './failure-report.ts';
@@ -121,7 +123,20 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
     for (const path of paths) {
       const name = basename(path, extname(path));
       const actions = (await loadMigration(path)) as Actions;
-      const up = track(name, path, actions.up);
+      const backfills = declaredBackfills(actions, path);
+      // outside a transaction: each batch commits on its own
+      const backfill = (pgm: MigrationBuilder) => {
+        pgm.noTransaction();
+        return runBackfills(backfills!, {
+          ...session,
+          migration: name,
+          follow: (p) => progress.follow(p),
+          noting: (sql) => {
+            if (running) running.statement = sql;
+          },
+        });
+      };
+      const up = track(name, path, backfills ? backfill : actions.up);
       const down = actions.down === actions.up ? up : track(name, path, actions.down);
       units.push({ id: path, filePaths: [path], actions: { ...actions, up, down } });
     }

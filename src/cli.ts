@@ -9,6 +9,7 @@ export async function main(argv: string[]): Promise<number> {
     env: process.env,
     stdout: (text: string) => process.stdout.write(text),
     stderr: (line: string) => process.stderr.write(line),
+    terminal: process.stderr.isTTY === true,
   };
   try {
     await dispatch(argv, io);

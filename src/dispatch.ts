@@ -16,8 +16,10 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** command results */
   stdout(text: string): void;
-  /** log lines, one per call, newline included */
+  /** log lines, one per call, newline included (but a progress line on a terminal) */
   stderr(line: string): void;
+  /** stderr is a terminal: a progress report rewrites its line there */
+  terminal?: boolean;
 }
 
 type Parsed = { command: CommandName; flags: Flags; positionals: string[] };
@@ -70,7 +72,7 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
   const uninstall = signals.install();
   try {
     if (config.databases.length === 1) {
-      const log = createLogger(config.log, io.stderr);
+      const log = createLogger({ ...config.log, terminal: io.terminal }, io.stderr);
       const result = await onDatabase(command, config, config.databases[0]!, log, signals, (session) =>
         remote.run(session, args),
       );
@@ -81,7 +83,7 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
     const outcomes: { database: string; exit_code: number; result?: unknown }[] = [];
     for (const target of config.databases) {
       const name = target.client.database!;
-      const log = createLogger(config.log, io.stderr, { database: name });
+      const log = createLogger({ ...config.log, terminal: io.terminal }, io.stderr, { database: name });
       try {
         const result = await onDatabase(command, config, target, log, signals, (session) => remote.run(session, args));
         const text = remote.format(result, { json: false });

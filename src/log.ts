@@ -1,5 +1,7 @@
 // Log lines go to stderr (stdout is kept for command results), as text or one
-// JSON object per line; every line passes through redact().
+// JSON object per line; every line passes through redact(). Progress reports are
+// info lines, except in text on a terminal: one line rewritten in place, cleared
+// by the next line.
 import type { LogFormat, LogLevel } from './config.ts';
 import { redact } from './redact.ts';
 
@@ -14,30 +16,46 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** a progress report: replaces the previous one on a terminal */
+  progress(msg: string, fields?: LogFields): void;
+  /** clears the progress line off a terminal */
+  endProgress(): void;
 }
+
+const CLEAR_LINE = '\r\x1b[2K';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function createLogger(
-  options: { format: LogFormat; level: LogLevel },
+  /** `terminal`: stderr is a terminal, where progress may rewrite its line */
+  options: { format: LogFormat; level: LogLevel; terminal?: boolean },
   write: (line: string) => void = (line) => process.stderr.write(line),
   /** fields on every line, e.g. the database when one run migrates several */
   context: LogFields = {},
 ): Logger {
-  const emit = (level: LogLevel, msg: string, own: LogFields = {}) => {
+  const live = options.terminal === true && options.format === 'text';
+  /** a progress line is on the terminal, without its newline */
+  let open = false;
+  const emit = (level: LogLevel, msg: string, own: LogFields = {}, inPlace = false) => {
     if (RANK[level] < RANK[options.level]) return;
     const fields = { ...context, ...own };
     const line =
       options.format === 'json'
         ? JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })
         : textLine(level, msg, fields);
-    write(`${redact(line)}\n`);
+    write(inPlace ? `${CLEAR_LINE}${redact(line)}` : `${open ? CLEAR_LINE : ''}${redact(line)}\n`);
+    open = inPlace;
   };
   return {
     debug: (msg, fields) => emit('debug', msg, fields),
     info: (msg, fields) => emit('info', msg, fields),
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
+    progress: (msg, fields) => emit('info', msg, fields, live),
+    endProgress: () => {
+      if (open) write(CLEAR_LINE);
+      open = false;
+    },
   };
 }
 

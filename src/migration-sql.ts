@@ -4,6 +4,8 @@
 import { basename } from 'node:path';
 import type { MigrationAction } from 'node-pg-migrate/migration';
 import type { MigrationBuilder } from 'node-pg-migrate/migrationBuilder';
+import { declaredBackfills } from './backfill.ts';
+import { backfillBatchSql } from './database/backfill-sql.ts';
 import { ConfigError, IrreversibleMigration } from './errors.ts';
 import { loadMigration } from './migration-loader.ts';
 
@@ -17,6 +19,15 @@ export interface MigrationSql {
 export async function renderMigrationSql(path: string, direction: 'up' | 'down'): Promise<MigrationSql> {
   const file = basename(path);
   const actions = await loadMigration(path);
+  const backfills = declaredBackfills(actions, path);
+  // a declared backfill is its up: the batch statement, repeated until nothing is pending
+  if (backfills && direction === 'up')
+    return {
+      statements: backfills.map(
+        (backfill) => `-- repeated, $2 the last key filled\n${backfillBatchSql(backfill, false)}`,
+      ),
+      transaction: false,
+    };
 
   // node-pg-migrate's Migration._getAction/apply: a missing down replays up in
   // reverse, and reverse mode is on whenever down is up.

@@ -6,7 +6,7 @@ import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { migrationsDir } from './support/migrations-dir.ts';
 
-const ROWS = 2000;
+const ROWS = 1000;
 // what each migration saw in its own session, right after its statements
 const SEEN = `INSERT INTO seen SELECT current_setting('mnemo.step'), name, setting FROM pg_settings
   WHERE name IN ('maintenance_work_mem', 'max_parallel_maintenance_workers');`;
@@ -22,7 +22,7 @@ INSERT INTO items SELECT g, (SELECT array_agg(random()) FROM generate_series(1, 
 ANALYZE items;
 `,
     '2027000001000_hnsw.sql': `-- Up Migration
-CREATE INDEX items_e_hnsw ON items USING hnsw (e halfvec_cosine_ops) WITH (m = 16, ef_construction = 32);
+CREATE INDEX items_e_hnsw ON items USING hnsw (e halfvec_cosine_ops) WITH (m = 16, ef_construction = 16);
 SET mnemo.step = 'hnsw'; ${SEEN}
 `,
     '2027000002000_btree.sql': `-- Up Migration
@@ -104,7 +104,7 @@ it("a ceiling below the graph: warned before the build, and pgvector's notice be
       /the HNSW graph on public\.items needs about \d+ MB, more than MIGRATE_MAINTENANCE_WORK_MEM \(1MB\)/,
     );
     expect(result.stderr).toMatch(
-      /pgvector: the HNSW graph on public\.items no longer fits into maintenance_work_mem \(1MB\) after \d+ of about 2000 rows/,
+      /pgvector: the HNSW graph on public\.items no longer fits into maintenance_work_mem \(1MB\) after \d+ of about 1000 rows/,
     );
   } finally {
     await other.drop();

@@ -14,10 +14,11 @@ databaseContract('in memory', async (): Promise<Harness> => {
       createExtension: async (name) => server.createExtension(name),
       createTable: async (name, columns) => server.createTable(name, columns),
       createIndex: async (table, name, column, options) => server.createIndex(table, name, column, options),
-      insertRows: async (table, count) => server.insertRows(table, count),
       setAlembicRevisions: async (revisions) => server.setAlembicRevisions(revisions),
       appendLedgerRow: async (name, table = 'pgmigrations') => server.appendLedgerRow(`public.${table}`, name),
       removeLedgerRow: async (name, table = 'pgmigrations') => server.removeLedgerRow(`public.${table}`, name),
+      insertRows: async (table, rows) => server.insertRows(table, rows),
+      readRows: async (table, key) => server.tableRows(table).sort((a, b) => (a[key] as number) - (b[key] as number)),
       holdTableLocks: async (tables) => {
         const release = server.holdTableLocks(tables);
         return async () => release();
@@ -55,8 +56,6 @@ databaseContract('PostgreSQL', async (): Promise<Harness> => {
         if (options?.valid === false)
           await sql(`update pg_index set indisvalid = false where indexrelid = $1::regclass`, [name]);
       },
-      insertRows: async (table, count) =>
-        void (await sql(`insert into ${table} select from generate_series(1, $1::int)`, [count])),
       setAlembicRevisions: async (revisions) => {
         await sql('create table alembic_version (version_num varchar(32) not null primary key)');
         await sql('insert into alembic_version select unnest($1::text[])', [revisions]);
@@ -67,6 +66,11 @@ databaseContract('PostgreSQL', async (): Promise<Harness> => {
       },
       removeLedgerRow: async (name, table = 'pgmigrations') =>
         void (await sql(`delete from ${table} where name = $1`, [name])),
+      insertRows: async (table, rows) =>
+        void (await sql(`insert into ${table} select * from json_populate_recordset(null::${table}, $1)`, [
+          JSON.stringify(rows),
+        ])),
+      readRows: async (table, key) => (await sql(`select * from ${table} order by ${key}`)).rows,
       holdTableLocks: async (tables) => {
         const other = await open('other');
         await other.query('begin');

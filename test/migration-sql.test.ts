@@ -140,4 +140,34 @@ describe('what rendering refuses', () => {
     const error = await renderMigrationSql(fixture('010_not_reversible.ts'), 'down').catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(3);
   });
+
+  it('a declared backfill renders as its batch statement, outside a transaction; its down is its own', async () => {
+    const up = await renderMigrationSql(fixture('011_backfill.ts'), 'up');
+    expect(up.transaction).toBe(false);
+    expect(up.statements).toHaveLength(1);
+    expect(up.statements[0]).toContain(
+      'UPDATE items SET dst = src WHERE id IN (SELECT k FROM picked) AND (dst IS NULL)',
+    );
+    expect(up.statements[0]).toContain('WHERE id > $2 AND (dst IS NULL) ORDER BY id LIMIT $1');
+    expect(await renderMigrationSql(fixture('011_backfill.ts'), 'down')).toEqual({ statements: [], transaction: true });
+  });
+
+  it('a backfill declared badly: a configuration error saying what to change', async () => {
+    const problems = {
+      '012_backfill_and_up.ts':
+        'migration 012_backfill_and_up declares a backfill, which is its up: it may not export up too',
+      '013_backfill_no_down.ts':
+        'migration 013_backfill_no_down declares a backfill: it must export down too (a no-op function when there is nothing to undo, or false)',
+      '014_backfill_no_set.ts':
+        'migration 014_backfill_no_set: a backfill needs table, key, set, pending as SQL text; missing or empty: set',
+      '015_backfill_not_a_list.ts':
+        'migration 015_backfill_not_a_list: export backfill as a list of { table, key, set, pending }',
+    };
+    for (const [file, message] of Object.entries(problems)) {
+      const error = await renderMigrationSql(fixture(file), 'up').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toBe(message);
+      expect((error as ConfigError).details).toEqual([`file: ${fixture(file)}`]);
+    }
+  });
 });

@@ -3,9 +3,11 @@
 // database; each connect() is one session on it, so two runners can contend for
 // the lock. The shared contract suite holds it to the PostgreSQL behaviour.
 
+import type { Backfill } from '../backfill.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import type {
   AppliedMigration,
+  BackfillBatch,
   Blocker,
   BuildSettings,
   ChecksumEntry,
@@ -34,15 +36,45 @@ const byC = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const qualified = (name: string) => (name.includes('.') ? name : `public.${name}`);
 const VECTOR_TYPE = /^(vector|halfvec)\((\d+)\)$/;
 
+type Row = Record<string, unknown>;
+
+// The twin runs no SQL; of a backfill it understands what copies between columns
+// take: SET `a = b` or `a = b::type`, pending as ORs of ANDs of `c IS [NOT] NULL`.
+const unsupported = (sql: string) =>
+  new Error(
+    `the in-memory database runs no SQL; it cannot evaluate "${sql}" (only column copies and IS [NOT] NULL tests)`,
+  );
+
+function assignments(set: string): [string, string][] {
+  return set.split(/,(?![^(]*\))/).map((part) => {
+    const match = /^\s*(\w+)\s*=\s*(\w+)(?:::[\w ()]+)?\s*$/.exec(part);
+    if (!match) throw unsupported(part);
+    return [match[1]!, match[2]!];
+  });
+}
+
+function condition(pending: string): (row: Row) => boolean {
+  const anyOf = pending.split(/\bor\b/i).map((alternative) =>
+    alternative.split(/\band\b/i).map((test) => {
+      const match = /^[\s(]*(\w+)\s+is\s+(not\s+)?null[\s)]*$/i.exec(test);
+      if (!match) throw unsupported(test);
+      const [, column, not] = match;
+      return (row: Row) => (row[column!] == null) !== Boolean(not);
+    }),
+  );
+  return (row) => anyOf.some((all) => all.every((test) => test(row)));
+}
+
 export class MemoryServer {
   /** ledger tables by `schema.table`; absent until created */
   private readonly ledgers = new Map<string, { rows: LedgerRow[]; checksums?: Map<string, string> }>();
   private readonly extensions = new Map<string, string>([['plpgsql', 'pg_catalog']]);
   /** `schema.table` -> column -> type, in column order */
   private readonly tables = new Map<string, Map<string, string>>();
+  /** `schema.table` -> its rows, for backfills */
+  private readonly rows = new Map<string, Row[]>();
   /** `schema.index` */
   private readonly indexes = new Map<string, MemoryIndex>();
-  private readonly rowCounts = new Map<string, number>();
   private alembic: string[] | undefined;
   /** the other databases of this server, and whether our role may create more */
   readonly databases = new Set<string>();
@@ -68,13 +100,19 @@ export class MemoryServer {
     this.tables.set(qualified(name), new Map(Object.entries(columns)));
   }
 
-  insertRows(table: string, count: number): void {
-    const name = qualified(table);
-    this.rowCounts.set(name, (this.rowCounts.get(name) ?? 0) + count);
-  }
-
   dropTable(name: string): void {
     this.tables.delete(qualified(name));
+    this.rows.delete(qualified(name));
+  }
+
+  insertRows(table: string, rows: Row[]): void {
+    const existing = this.rows.get(qualified(table)) ?? [];
+    this.rows.set(qualified(table), [...existing, ...rows.map((row) => ({ ...row }))]);
+  }
+
+  /** The table's rows, copies, in insertion order. */
+  tableRows(table: string): Row[] {
+    return (this.rows.get(qualified(table)) ?? []).map((row) => ({ ...row }));
   }
 
   createIndex(table: string, name: string, column: string, options: { valid?: boolean } = {}): void {
@@ -121,6 +159,10 @@ export class MemoryServer {
     return entry;
   }
 
+  /** @internal */ liveRows(table: string): Row[] {
+    return this.rows.get(qualified(table)) ?? [];
+  }
+
   /** @internal */ now(): Date {
     this.clock += 1000;
     return new Date(this.clock);
@@ -130,7 +172,7 @@ export class MemoryServer {
     return {
       extensions: this.extensions,
       tables: this.tables,
-      rowCounts: this.rowCounts,
+      rows: this.rows,
       indexes: this.indexes,
       alembic: this.alembic,
       tableLocks: [...this.tableLocks.values()],
@@ -231,10 +273,10 @@ export class MemoryDatabase implements Database {
   }
 
   async indexBuildFacts(table: string, column: string | undefined): Promise<IndexBuildFacts> {
-    const { tables, rowCounts } = this.server.snapshot();
+    const { tables, rows } = this.server.snapshot();
     const match = column === undefined ? null : VECTOR_TYPE.exec(tables.get(table)?.get(column) ?? '');
     return {
-      rows: rowCounts.get(table) ?? 0,
+      rows: rows.get(table)?.length ?? 0,
       column: match ? { type: match[1]!, dimensions: Number(match[2]) } : undefined,
       maintenanceWorkMemKb: this.buildSettings.maintenanceWorkMemKb,
     };
@@ -291,6 +333,27 @@ export class MemoryDatabase implements Database {
       }),
     ];
     return lines.sort(byC);
+  }
+
+  async pendingRows(backfill: Backfill): Promise<number> {
+    const pending = condition(backfill.pending);
+    return this.server.liveRows(backfill.table).filter(pending).length;
+  }
+
+  async backfillBatch(backfill: Backfill, after: string | undefined, limit: number): Promise<BackfillBatch> {
+    const pending = condition(backfill.pending);
+    const copies = assignments(backfill.set);
+    const key = (row: Row) => row[backfill.key] as number | string;
+    const picked = this.server
+      .liveRows(backfill.table)
+      .filter(
+        (row) =>
+          (after === undefined || key(row) > (typeof key(row) === 'number' ? Number(after) : after)) && pending(row),
+      )
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+      .slice(0, limit);
+    for (const row of picked) for (const [target, source] of copies) row[target] = row[source];
+    return { filled: picked.length, last: picked.length ? String(key(picked.at(-1)!)) : undefined };
   }
 
   async setSynchronousCommit(on: boolean): Promise<void> {

@@ -3,6 +3,8 @@
 // SQL, memory-database.ts keeps the same contract in memory for fast tests, and
 // test/support/database-contract.ts holds both to it.
 
+import type { Backfill } from '../backfill.ts';
+
 export interface AppliedMigration {
   name: string;
   runOn: Date;
@@ -92,6 +94,12 @@ export interface Executor {
   query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<unknown>;
 }
 
+/** One backfill batch: the rows it filled, and the last key it picked (undefined: nothing was pending). */
+export interface BackfillBatch {
+  filled: number;
+  last: string | undefined;
+}
+
 export interface Database {
   /** `schema.table` of the ledger, for messages */
   readonly ledgerName: string;
@@ -133,6 +141,12 @@ export interface Database {
   // the server
   /** Creates another database on this server; `exists` when it already does. DatabaseUnavailable when the role may not. */
   createDatabase(name: string): Promise<'created' | 'exists'>;
+
+  // backfills (src/backfill.ts), each batch one autocommitted statement
+  /** How many rows the backfill's `pending` matches. */
+  pendingRows(backfill: Backfill): Promise<number>;
+  /** Fills up to `limit` pending rows with keys after `after` (all keys when undefined), in key order. */
+  backfillBatch(backfill: Backfill, after: string | undefined, limit: number): Promise<BackfillBatch>;
 
   // session
   /** Off: commits do not wait for the disk; back on, it flushes what was committed so far. */

@@ -2,10 +2,13 @@
 // are node-pg-migrate's (id, name, run_on) plus our checksums beside them.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { Backfill } from '../backfill.ts';
 import { DatabaseUnavailable } from '../errors.ts';
+import { backfillBatchSql, pendingRowsSql } from './backfill-sql.ts';
 import { CATALOG_LISTING } from './catalog-listing.ts';
 import type {
   AppliedMigration,
+  BackfillBatch,
   Blocker,
   BuildSettings,
   ChecksumEntry,
@@ -304,6 +307,19 @@ export class PostgresDatabase implements Database {
     } finally {
       await this.client.query('commit');
     }
+  }
+
+  async pendingRows(backfill: Backfill): Promise<number> {
+    const { rows } = await this.client.query<{ n: number }>(pendingRowsSql(backfill));
+    return rows[0]!.n;
+  }
+
+  async backfillBatch(backfill: Backfill, after: string | undefined, limit: number): Promise<BackfillBatch> {
+    const { rows } = await this.client.query<{ filled: number; last: string | null }>(
+      backfillBatchSql(backfill, after === undefined),
+      after === undefined ? [limit] : [limit, after],
+    );
+    return { filled: rows[0]!.filled, last: rows[0]!.last ?? undefined };
   }
 
   async setSynchronousCommit(on: boolean): Promise<void> {

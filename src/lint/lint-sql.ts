@@ -2,7 +2,7 @@
 // in order, keeps track of which tables the statements themselves created
 // (those are new and empty, so nothing on them is dangerous), and reports the
 // dangerous operations on every other table.
-import type { AlterTableCmd, Constraint, IndexStmt, Node, RangeVar, RenameStmt } from 'libpg-query';
+import type { AlterTableCmd, Constraint, IndexStmt, Node, RangeVar, RenameStmt, UpdateStmt } from 'libpg-query';
 import { SqlSyntaxError } from '../errors.ts';
 import { parseStatements, strings, tableName } from '../parse-statements.ts';
 import { finding, type LintFinding, type RuleId } from './rules.ts';
@@ -116,6 +116,12 @@ class StatementWalker {
       for (const object of node.DropStmt.objects ?? [])
         if ('List' in object) this.dropTable(strings(object.List.items));
     } else if ('RenameStmt' in node) this.rename(node.RenameStmt);
+    else if ('UpdateStmt' in node) this.update(node.UpdateStmt);
+  }
+
+  private update({ relation, whereClause }: UpdateStmt): void {
+    if (!relation || whereClause || this.newTables.has(tableName(relation))) return;
+    this.report('update-whole-table', `UPDATE of every row of existing table ${shown(relation)}`);
   }
 
   private report(rule: RuleId, message: string): void {

@@ -48,6 +48,11 @@ export const RULES = {
     why: 'The running API still uses the old name and fails from the moment the migration commits until it is redeployed.',
     fix: 'Expand and contract: add the new column, write both and backfill, switch reads, drop the old column in a later release.',
   },
+  'update-whole-table': {
+    title: 'UPDATE of every row of an existing table',
+    why: 'One UPDATE locks every row it changes until it commits: every writer to the table waits for all of it, and on vector columns that takes minutes.',
+    fix: 'Declare a backfill (`export const backfill`, see the README): the runner fills the rows in keyed batches of well under a second each, and resumes after a kill.',
+  },
   'add-column-if-not-exists-generated': {
     title: 'ADD COLUMN IF NOT EXISTS with GENERATED',
     why: 'When a column of that name already exists the statement silently does nothing, so the generated definition never applies (MnemoLite history has exactly this bug).',

@@ -10,12 +10,13 @@ export interface Arrange {
   /** columns in order, types as format_type() prints them */
   createTable(name: string, columns: Record<string, string>): Promise<void>;
   createIndex(table: string, name: string, column: string, options?: { valid?: boolean }): Promise<void>;
-  /** rows of NULLs, as many as asked */
-  insertRows(table: string, count: number): Promise<void>;
   setAlembicRevisions(revisions: string[]): Promise<void>;
   /** what node-pg-migrate itself writes when it applies / reverts a migration: the row, no checksum */
   appendLedgerRow(name: string, table?: string): Promise<void>;
   removeLedgerRow(name: string, table?: string): Promise<void>;
+  insertRows(table: string, rows: Record<string, unknown>[]): Promise<void>;
+  /** the table's rows ordered by `key` */
+  readRows(table: string, key: string): Promise<Record<string, unknown>[]>;
   /** another session, application_name `other`, holding locks on these tables in an open transaction */
   holdTableLocks(tables: string[]): Promise<() => Promise<void>>;
 }
@@ -198,7 +199,7 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
       it('indexBuildFacts: the rows, a pgvector column with its size, the session maintenance_work_mem', async () => {
         await harness.arrange.createExtension('vector');
         await harness.arrange.createTable('t', { id: 'integer', v: 'halfvec(5)', n: 'text' });
-        await harness.arrange.insertRows('t', 3);
+        await harness.arrange.insertRows('t', [{ id: 1 }, { id: 2 }, { id: 3 }]);
         const before = await db.indexBuildFacts('public.t', 'v');
         expect(before).toMatchObject({ rows: 3, column: { type: 'halfvec', dimensions: 5 } });
         expect(before.maintenanceWorkMemKb).toBeGreaterThanOrEqual(1024);
@@ -213,6 +214,63 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         expect((await db.indexBuildFacts('public.t', 'id')).maintenanceWorkMemKb).toBe(3 * 1024);
         await db.setBuildSettings(undefined);
         expect((await db.indexBuildFacts('public.t', 'id')).maintenanceWorkMemKb).toBe(server);
+      });
+    });
+
+    describe('backfills', () => {
+      const backfill = {
+        table: 't',
+        key: 'id',
+        set: 'b = a, d = c::integer',
+        pending: '(a IS NOT NULL AND b IS NULL) OR (c IS NOT NULL AND d IS NULL)',
+      };
+      const arrange = async () => {
+        await harness.arrange.createTable('t', {
+          id: 'integer',
+          a: 'integer',
+          b: 'integer',
+          c: 'integer',
+          d: 'integer',
+        });
+        // keys 3, 6, …, 90 (gaps, inserted in reverse): 15, 30, … have nothing to copy; 3, 33, 63 are filled already
+        const rows = Array.from({ length: 30 }, (_, i) => {
+          const id = 3 * i + 3;
+          const a = id % 5 === 0 ? null : id;
+          const c = a === null ? null : -id;
+          return id % 10 === 3 ? { id, a, b: a, c, d: c } : { id, a, b: null, c, d: null };
+        });
+        await harness.arrange.insertRows('t', rows.toReversed());
+      };
+
+      it('pendingRows counts what pending matches; batches fill them in key order, each after the last key', async () => {
+        await arrange();
+        expect(await db.pendingRows(backfill)).toBe(21);
+        const first = await db.backfillBatch(backfill, undefined, 10);
+        expect(first).toEqual({ filled: 10, last: '42' });
+        expect(await db.pendingRows(backfill)).toBe(11);
+        const second = await db.backfillBatch(backfill, first.last, 10);
+        expect(second).toEqual({ filled: 10, last: '84' });
+        const third = await db.backfillBatch(backfill, second.last, 10);
+        expect(third).toEqual({ filled: 1, last: '87' });
+        expect(await db.backfillBatch(backfill, third.last, 10)).toEqual({ filled: 0, last: undefined });
+        const rows = await harness.arrange.readRows('t', 'id');
+        expect(rows.map((row) => row.b)).toEqual(rows.map((row) => row.a));
+        expect(rows.map((row) => row.d)).toEqual(rows.map((row) => row.c));
+      });
+
+      it('a rerun finds nothing pending: no row is filled twice', async () => {
+        await arrange();
+        let after: string | undefined;
+        let filled = 0;
+        for (;;) {
+          const batch = await db.backfillBatch(backfill, after, 7);
+          if (batch.last === undefined) break;
+          filled += batch.filled;
+          after = batch.last;
+        }
+        expect(filled).toBe(21);
+        expect(await db.pendingRows(backfill)).toBe(0);
+        expect(await db.backfillBatch(backfill, undefined, 1000)).toEqual({ filled: 0, last: undefined });
       });
     });
 
