@@ -13,7 +13,7 @@ export interface Drift {
   missing: AppliedMigration[];
   /** pending migrations that sort before one already applied (branches merged) */
   outOfOrder: MigrationFile[];
-  /** applied before checksums were kept: their checksum is to be recorded, not flagged */
+  /** applied before checksums were kept, or with a former content of a rewritten file: their checksum is to be recorded, not flagged */
   unrecorded: MigrationFile[];
 }
 
@@ -32,7 +32,9 @@ export function compare(files: readonly MigrationFile[], applied: readonly Appli
     }
     lastApplied = index;
     if (row.checksum === null) drift.unrecorded.push(file);
-    else if (row.checksum.trim() !== file.checksum) drift.changed.push(file);
+    else if (row.checksum.trim() === file.checksum) return;
+    else if (file.formerChecksums.includes(row.checksum.trim())) drift.unrecorded.push(file);
+    else drift.changed.push(file);
   });
   drift.outOfOrder = drift.pending.filter((file) => files.indexOf(file) < lastApplied);
   return drift;

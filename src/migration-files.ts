@@ -12,6 +12,8 @@ export interface MigrationFile {
   path: string;
   /** sha256 of the file's bytes */
   checksum: string;
+  /** checksums of earlier contents that did the same (rewritten/<name>.txt): not drift */
+  formerChecksums: string[];
 }
 
 export const MIGRATION_EXTENSIONS = ['.sql', '.js', '.ts', '.cjs', '.mjs', '.cts', '.mts'];
@@ -47,6 +49,7 @@ export function listMigrations(dir: string): MigrationFile[] {
   if (problems.length === 0) problems.push(...duplicates(names));
   if (problems.length > 0) throw new ConfigError(`MIGRATIONS_DIR ${dir} has files that cannot be migrations`, problems);
 
+  const former = formerChecksums(dir);
   // numbers are unique (checked above), so they alone give node-pg-migrate's order
   return names
     .toSorted((a, b) => orderOf(a) - orderOf(b))
@@ -58,12 +61,29 @@ export function listMigrations(dir: string): MigrationFile[] {
       } catch (error) {
         throw new ConfigError(`migration ${path} cannot be read (${(error as NodeJS.ErrnoException).code})`);
       }
-      return {
-        name: file.slice(0, -extname(file).length),
-        path,
-        checksum: createHash('sha256').update(bytes).digest('hex'),
-      };
+      const name = file.slice(0, -extname(file).length);
+      return { name, path, checksum: createHash('sha256').update(bytes).digest('hex'), formerChecksums: former(name) };
     });
+}
+
+/**
+ * A migration rewritten after a release without changing what it does (a DO loop that became a
+ * declared backfill) lists its former checksums in rewritten/<name>.txt, one `<sha256> <why>` a
+ * line, so databases that applied the former content are not told it was edited.
+ */
+function formerChecksums(dir: string): (name: string) => string[] {
+  let files: string[];
+  try {
+    files = readdirSync(resolve(dir, 'rewritten'));
+  } catch {
+    return () => []; // none: the usual case
+  }
+  return (name) => {
+    if (!files.includes(`${name}.txt`)) return [];
+    return readFileSync(resolve(dir, 'rewritten', `${name}.txt`), 'utf8')
+      .split('\n')
+      .flatMap((line) => /^([0-9a-f]{64})\b/.exec(line.trim())?.[1] ?? []);
+  };
 }
 
 /**

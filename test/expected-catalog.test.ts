@@ -16,7 +16,7 @@ import {
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-expected-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string) => ({ name, path: join(dir, `${name}.ts`), checksum: '' });
+const file = (name: string) => ({ name, path: join(dir, `${name}.ts`), checksum: '', formerChecksums: [] });
 
 describe('expected catalogs', () => {
   it('a delta round-trips, sorted, without optional lines', () => {

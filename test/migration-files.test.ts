@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { compareMigrationFileNames } from 'node-pg-migrate/utils/comparators';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +43,29 @@ describe('the order of migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-order-'));
     writeFileSync(join(dir, '20251399000000000_bad.sql'), 'select 1;');
     expect(() => listMigrations(dir)).toThrow(/MIGRATIONS_DIR .* has files that cannot be migrations/);
+  });
+});
+
+describe('rewritten migrations', () => {
+  it('list the former checksums of rewritten/<name>.txt, and none for the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-rewritten-'));
+    writeFileSync(join(dir, '1_a.sql'), '-- a');
+    writeFileSync(join(dir, '2_b.sql'), '-- b');
+    mkdirSync(join(dir, 'rewritten'));
+    writeFileSync(
+      join(dir, 'rewritten', '1_a.txt'),
+      `${'0'.repeat(64)} 0.2.0: the same, written otherwise\nnot a checksum\n`,
+    );
+    expect(listMigrations(dir).map((file) => [file.name, file.formerChecksums])).toEqual([
+      ['1_a', ['0'.repeat(64)]],
+      ['2_b', []],
+    ]);
+  });
+
+  it("the shipped halfvec backfill accepts 0.2.0's content, which filled the same columns", () => {
+    const shipped = listMigrations(fileURLToPath(new URL('../migrations', import.meta.url)));
+    expect(shipped.find((file) => file.name === '20260326000001000_halfvec-backfill')?.formerChecksums).toEqual([
+      '8c8ffa293deabafcb677e7b3173a407aebab2d3f863b34b76dc4e5f80d16c7b6',
+    ]);
   });
 });

@@ -66,7 +66,9 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
     if (drift.unrecorded.length > 0) {
       await database.recordChecksums(drift.unrecorded);
       result.backfilled = drift.unrecorded.map((file) => file.name);
-      log.info(`recorded checksums of ${result.backfilled.length} migrations applied before checksums were kept`);
+      log.info(
+        `recorded checksums of ${result.backfilled.length} migrations applied before checksums were kept, or rewritten since without changing what they do`,
+      );
     }
     for (const index of await database.invalidIndexes())
       log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);

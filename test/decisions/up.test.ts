@@ -75,6 +75,18 @@ describe('up on the in-memory port', () => {
     expect((await session.database.readLedger()).applied.map((r) => r.name)).toEqual(['001_a']);
   });
 
+  it('takes a former checksum of a rewritten file as applied, and records the new one', async () => {
+    const server = new MemoryServer();
+    await memorySession(server, [A!]).database.stamp([A!]);
+    const rewritten = { ...fileOf('001_a', 'rewritten, same effect'), formerChecksums: [A!.checksum] };
+    const session = memorySession(server, [rewritten, B!]);
+    const result = await up(session, { allowOutOfOrder: false });
+    expect(result.applied).toEqual(['002_b']);
+    expect(result.backfilled).toEqual(['001_a']);
+    const recorded = (await session.database.readLedger()).applied.find((row) => row.name === '001_a');
+    expect(recorded?.checksum).toBe(rewritten.checksum);
+  });
+
   it('refuses (6) when the database is ahead of the image', async () => {
     const server = new MemoryServer();
     await memorySession(server, [A!, B!]).database.stamp([A!, B!]);

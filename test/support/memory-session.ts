@@ -22,7 +22,7 @@ export function files(...names: string[]): MigrationFile[] {
 export function fileOf(name: string, content = `-- ${name}`): MigrationFile {
   const path = join(temporaryDir('mm-memory-'), `${name}.sql`);
   writeFileSync(path, content);
-  return { name, path, checksum: createHash('sha256').update(content).digest('hex') };
+  return { name, path, checksum: createHash('sha256').update(content).digest('hex'), formerChecksums: [] };
 }
 
 /** What a migration does to the in-memory database besides its ledger row; throwing fails it. */
