@@ -11,7 +11,7 @@
 //   BENCH_DATABASE_URL / BENCH_PG_IMAGE: the server, as for `npm run bench`
 //   BENCH_WRITE=0          print only
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type ProfiledRun, profileMedian } from './cpu-profile.ts';
@@ -84,26 +84,38 @@ try {
   if (prepared.code !== 0)
     throw new Error(`applying migrations/ to prepare exited ${prepared.code}:\n${prepared.output}`);
 
-  const bundle = (flags: string[], extra: Record<string, string>): Command => {
+  const bundle = (flags: string[], extra: Record<string, string>, args = ['up']): Command => {
     const base = commandFor('ours', url, MIGRATIONS);
-    return { ...base, argv: [process.execPath, ...flags, BUNDLE_CLI, 'up'], env: { ...base.env, ...extra } };
+    return { ...base, argv: [process.execPath, ...flags, BUNDLE_CLI, ...args], env: { ...base.env, ...extra } };
   };
+  const settings = Object.entries(image.env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  if (image.env.NODE_COMPILE_CACHE) {
+    // made as Dockerfile.migrate makes it (`--version`, then `up` against no server), here for bundle/
+    const cache = `${work}/compile-cache`;
+    rmSync(cache, { recursive: true, force: true });
+    image.env.NODE_COMPILE_CACHE = cache;
+    await measure(bundle(image.flags, image.env, ['--version']));
+    await measure(
+      bundle(image.flags, {
+        ...image.env,
+        MIGRATE_WAIT_TIMEOUT: '0',
+        DATABASE_URL: 'postgres://cache@127.0.0.1:9/cache',
+      }),
+    );
+    if (readdirSync(cache).length === 0) throw new Error(`no compile cache written to ${cache}`);
+  }
   const variants: Variant[] = [
     { label: '`node -e 0`', command: commandFor('node', url, MIGRATIONS), samples: { wallMs: [], rssKiB: [] } },
     {
-      label: `no-op \`up\`, the image's: \`node ${[...image.flags, 'bundle/cli.js'].join(' ')} up\`${
-        Object.keys(image.env).length > 0
-          ? ` with ${Object.entries(image.env)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(' ')}`
-          : ''
-      }`,
+      label: `no-op \`up\`, the image's: \`node ${[...image.flags, 'bundle/cli.js'].join(' ')} up\`${settings ? ` with ${settings}` : ''}`,
       command: bundle(image.flags, image.env),
       samples: { wallMs: [], rssKiB: [] },
     },
     {
-      label: 'no-op `up`, the same bundle without the flags: `node bundle/cli.js up`',
-      command: bundle([], image.env),
+      label: 'no-op `up`, the bundle alone (no flags, no compile cache): `node bundle/cli.js up`',
+      command: bundle([], {}),
       samples: { wallMs: [], rssKiB: [] },
     },
     {
@@ -226,7 +238,7 @@ function render(run: {
     `- **Date:** ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; mnemolite-migrate ${machine.ours} at ${machine.commit}`,
     `- **Machine:** ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memory} RAM, ${machine.kernel}; load average ${loadBefore.toFixed(2)} before the run, ${loadavg()[0]!.toFixed(2)} after (shared with other users: their load shows in \`node -e 0\`)`,
     `- **Versions:** Node ${machine.node}; ${server.description}`,
-    `- **How:** a database brought to the head of this project's \`migrations/\` (${run.files} files, what the image ships), then the no-op \`up\` on it: the lock, the ledger, the vector dimensions, ${run.files} files read and hashed. The image's variant is read from Dockerfile.migrate (ENTRYPOINT \`${run.image}\`, its ENV), with \`/app/dist\` = \`bundle/\` (\`npm run bundle\`). Each process spawned by Node with a minimal environment (PATH, HOME, DATABASE_URL, MIGRATIONS_DIR, LOG_LEVEL=warn), wall time from spawn to exit, peak RSS from \`/usr/bin/time -f %M\`${canMeasureRss() ? '' : ' (not measured here: no GNU time)'}.`,
+    `- **How:** a database brought to the head of this project's \`migrations/\` (${run.files} files, what the image ships), then the no-op \`up\` on it: the lock, the ledger, the vector dimensions, ${run.files} files read and hashed. The image's variant is read from Dockerfile.migrate (ENTRYPOINT \`${run.image}\`, its ENV), with \`/app/dist\` = \`bundle/\` (\`npm run bundle\`) and its compile cache made as the Dockerfile makes it (\`--version\`, then \`up\` against no server, with the same flags). Each process spawned by Node with a minimal environment (PATH, HOME, DATABASE_URL, MIGRATIONS_DIR, LOG_LEVEL=warn), wall time from spawn to exit, peak RSS from \`/usr/bin/time -f %M\`${canMeasureRss() ? '' : ' (not measured here: no GNU time)'}.`,
     '',
     '| process | wall | ÷ `node -e 0` | peak RSS | over `node -e 0` |',
     '| --- | --- | --- | --- | --- |',

@@ -64,7 +64,7 @@ describe('the image', () => {
       expect(list.code, list.stderr).toBe(0);
       const { app, dist, uid } = JSON.parse(list.stdout);
       expect(uid).toBe(1000);
-      expect(app).toEqual(['dist', 'migrations', 'package.json', 'templates']);
+      expect(app).toEqual(['compile-cache', 'dist', 'migrations', 'package.json', 'templates']);
       expect(dist).toEqual(expect.arrayContaining(['cli.js', 'libpg-query.wasm']));
       // esbuild's output only: the entry, its chunks, the parser's WebAssembly
       expect(dist.filter((file: string) => !/^(cli|[\w-]+-[A-Z0-9]{8})\.js$|^libpg-query\.wasm$/.test(file))).toEqual(
