@@ -48,7 +48,7 @@ describe('the image', () => {
   });
 
   it(
-    'holds the bundled CLI, its WebAssembly, the migrations and the templates only: no node_modules',
+    'holds the bundled CLI, its WebAssembly and compile cache, the migrations and the templates: no node_modules',
     E2E,
     async () => {
       const list = await sh('docker', [
