@@ -34,7 +34,7 @@ export interface ProfileSummary {
   waits: { atMs: number; ms: number; after: string }[];
 }
 
-const PROJECT = /\/(dist|src)\/([^/]+\/)?[^/]+\.[jt]s$/;
+const PROJECT = /\/(dist|src|bundle)\/([^/]+\/)?[^/]+\.[jt]s$/;
 const ours = (url: string) => PROJECT.test(url) && !url.includes('/node_modules/');
 
 // Who a sample's time belongs to: the outermost node_modules package on the
@@ -83,7 +83,8 @@ export function summarizeProfile(path: string): ProfileSummary {
     const id = profile.samples[i]!;
     const stack = stacks.get(id) ?? stackOf(id);
     stacks.set(id, stack);
-    if (mainAt === null && stack.some((f) => f.functionName === 'main' && /\/dist\/cli\.js$/.test(f.url))) mainAt = at;
+    if (mainAt === null && stack.some((f) => f.functionName === 'main' && /\/(dist|bundle)\/cli\.js$/.test(f.url)))
+      mainAt = at;
     const owner = ownerOf(stack);
     const entry = owners.get(owner) ?? { ms: 0, beforeMain: 0 };
     entry.ms += ms;
@@ -111,7 +112,7 @@ function innermostOwn(stack: CallFrame[]): string | undefined {
   for (let i = stack.length - 1; i >= 0; i--) {
     const frame = stack[i]!;
     if (ours(frame.url))
-      return `${frame.functionName || '(top level)'} (${frame.url.replace(/^.*\/(dist|src)\//, '$1/')}:${frame.lineNumber + 1})`;
+      return `${frame.functionName || '(top level)'} (${frame.url.replace(/^.*\/(dist|src|bundle)\//, '$1/')}:${frame.lineNumber + 1})`;
   }
   return undefined;
 }

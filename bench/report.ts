@@ -9,8 +9,8 @@ import { maxOrNull, median, medianOrNull, mib, ratio, seconds, wallRange } from 
 import type { TargetVerdict } from './targets.ts';
 import { TOOL_LABELS } from './tools.ts';
 
-export const START = '<!-- bench:start -->';
-export const END = '<!-- bench:end -->';
+const BENCH_START = '<!-- bench:start -->';
+const BENCH_END = '<!-- bench:end -->';
 
 export interface Report {
   date: Date;
@@ -246,12 +246,12 @@ function renderBreakdown(breakdown: Breakdown): string[] {
   return lines;
 }
 
-function renderProfile(profile: ProfiledRun, intro: string): string[] {
+export function renderProfile(profile: ProfiledRun, intro: string): string[] {
   const lines: string[] = [];
   const idle = profile.byOwner.find((o) => o.owner.startsWith('(idle'))?.ms ?? 0;
   lines.push(
     `${intro}: ${profile.totalMs.toFixed(0)} ms profiled, of which ${idle.toFixed(0)} ms idle (waiting on PostgreSQL or the network); ` +
-      `\`main()\` of dist/cli.js first runs at ${profile.modulesLoadedAtMs === null ? 'n/a' : `${profile.modulesLoadedAtMs.toFixed(0)} ms`} (everything before is starting Node and loading modules). ` +
+      `\`main()\` of the CLI first runs at ${profile.modulesLoadedAtMs === null ? 'n/a' : `${profile.modulesLoadedAtMs.toFixed(0)} ms`} (everything before is starting Node and loading modules). ` +
       'Sampled time by owner — the outermost package on the stack, else our module, else Node itself:',
     '',
   );
@@ -287,8 +287,8 @@ function renderProfile(profile: ProfiledRun, intro: string): string[] {
   return lines;
 }
 
-/** Replaces the bench section of `path` (or adds one), leaving the rest of the file as it was. */
-export function writeSection(path: string, markdown: string): void {
+/** Replaces the section between `markers` in `path` (or adds one), leaving the rest of the file as it was. */
+export function writeSection(path: string, markdown: string, [START, END] = [BENCH_START, BENCH_END]): void {
   const section = `${START}\n${markdown}\n${END}`;
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
   const start = current.indexOf(START);
