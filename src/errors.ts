@@ -84,6 +84,10 @@ export class SchemaMismatch extends MigrateError {
 export class PendingMigrations extends MigrateError {
   readonly exitCode = 7;
 }
+/** The connection goes through a pooler in transaction or statement mode, where session locks and settings do not hold. */
+export class PerTransactionPooling extends MigrateError {
+  readonly exitCode = 8;
+}
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 

@@ -12,6 +12,7 @@ import type {
   Executor,
   Ledger,
   LockHolder,
+  PoolingProbe,
   ProgressWatcher,
   VectorColumn,
 } from './port.ts';
@@ -131,6 +132,7 @@ export class MemoryServer {
 
 export class MemoryDatabase implements Database {
   readonly ledgerName: string;
+  readonly announcedPid: number;
   /** the last value set, for tests */
   synchronousCommit = true;
   private closed = false;
@@ -141,6 +143,7 @@ export class MemoryDatabase implements Database {
     schema: string,
     table: string,
   ) {
+    this.announcedPid = pid;
     this.ledgerName = `${schema}.${table}`;
   }
 
@@ -261,6 +264,11 @@ export class MemoryDatabase implements Database {
       }),
     ];
     return lines.sort(byC);
+  }
+
+  /** Every session owns its server: the other session of the probe is a new one. */
+  async probePooling(): Promise<PoolingProbe> {
+    return { before: this.pid, other: this.server.connect().pid, after: this.pid };
   }
 
   async setSynchronousCommit(on: boolean): Promise<void> {

@@ -65,6 +65,18 @@ export interface ProgressWatcher {
   close(): Promise<void>;
 }
 
+/**
+ * The server processes seen around a second session's transaction (pooling.ts decides):
+ * ours, then the second session's while it holds its transaction open, then ours again.
+ */
+export interface PoolingProbe {
+  before: number;
+  /** undefined when the pooler refused the other session a transaction (PgBouncer's statement mode) */
+  other: number | undefined;
+  /** undefined when ours could not run while the other held its transaction (it waited for a server) */
+  after: number | undefined;
+}
+
 /** The narrow query interface node-pg-migrate's runner() needs; only apply.ts uses it. */
 export interface Executor {
   query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<unknown>;
@@ -75,6 +87,8 @@ export interface Database {
   readonly ledgerName: string;
   /** the server process of this connection */
   readonly pid: number;
+  /** the pid announced when the connection opened: `pid`, unless a pooler answered with one of its own */
+  readonly announcedPid: number;
 
   // ledger
   readLedger(): Promise<Ledger>;
@@ -105,6 +119,8 @@ export interface Database {
   createDatabase(name: string): Promise<'created' | 'exists'>;
 
   // session
+  /** Reads pg_backend_pid() around a transaction of a second, short session, to tell how a pooler hands out servers. */
+  probePooling(): Promise<PoolingProbe>;
   /** Off: commits do not wait for the disk; back on, it flushes what was committed so far. */
   setSynchronousCommit(on: boolean): Promise<void>;
   /** Ends a transaction a failed migration may have left open. */

@@ -1,6 +1,7 @@
 // The database port on PostgreSQL: the only module that sends SQL. Ledger tables
 // are node-pg-migrate's (id, name, run_on) plus our checksums beside them.
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { DatabaseUnavailable } from '../errors.ts';
 import { CATALOG_LISTING } from './catalog-listing.ts';
@@ -12,6 +13,7 @@ import type {
   Executor,
   Ledger,
   LockHolder,
+  PoolingProbe,
   ProgressSample,
   ProgressWatcher,
   VectorColumn,
@@ -21,6 +23,7 @@ import type {
 export interface Connection {
   client: pg.Client;
   pid: number;
+  announcedPid: number;
   lost(): boolean;
   close(): Promise<void>;
 }
@@ -35,6 +38,10 @@ export interface PostgresOptions {
 }
 
 const UNDEFINED_TABLE = '42P01';
+const PROTOCOL_VIOLATION = '08P01';
+
+/** How long our query may wait for a server while the probe's second session holds one; milliseconds elsewhere. */
+const PROBE_WAIT_MS = 1000;
 
 /** node-pg-migrate's own key, kept for its default table so plain node-pg-migrate runs still exclude ours. */
 const NODE_PG_MIGRATE_LOCK_ID = 7241865325823964n;
@@ -48,6 +55,7 @@ function lockKey(schema: string, table: string): bigint {
 export class PostgresDatabase implements Database {
   readonly ledgerName: string;
   readonly pid: number;
+  readonly announcedPid: number;
   private readonly client: pg.Client;
   private readonly migrations: string;
   private readonly checksums: string;
@@ -60,6 +68,7 @@ export class PostgresDatabase implements Database {
     const { schema, table } = options;
     this.client = connection.client;
     this.pid = connection.pid;
+    this.announcedPid = connection.announcedPid;
     this.ledgerName = `${schema}.${table}`;
     // both names are validated identifiers (config.ts), so quoting is enough
     this.migrations = `"${schema}"."${table}"`;
@@ -239,6 +248,32 @@ export class PostgresDatabase implements Database {
       return rows.map((row) => row.line);
     } finally {
       await this.client.query('commit');
+    }
+  }
+
+  async probePooling(): Promise<PoolingProbe> {
+    const backendPid = async (client: pg.Client) =>
+      (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const before = await backendPid(this.client);
+    const other = this.sideConnection('pooling probe');
+    try {
+      await other.connect();
+      try {
+        await other.query('begin');
+      } catch (error) {
+        // PostgreSQL itself never refuses a transaction; PgBouncer does in statement mode
+        if ((error as { code?: string }).code !== PROTOCOL_VIOLATION) throw error;
+        return { before, other: undefined, after: undefined };
+      }
+      const held = await backendPid(other);
+      // A pool with no idle server makes ours wait for the other's: that alone says we own none.
+      const ours = backendPid(this.client);
+      ours.catch(() => undefined); // still pending when the wait ends; its failure shows on our next query
+      const after = await Promise.race([ours, sleep(PROBE_WAIT_MS).then(() => undefined)]);
+      await other.query('commit');
+      return { before, other: held, after };
+    } finally {
+      await other.end().catch(() => undefined);
     }
   }
 

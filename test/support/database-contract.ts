@@ -202,6 +202,13 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         expect(db.connectionLost()).toBe(false);
       });
 
+      it('a direct session announces its own pid and keeps its server while another session holds a transaction', async () => {
+        expect(db.announcedPid).toBe(db.pid);
+        const probe = await db.probePooling();
+        expect(probe).toEqual({ before: db.pid, other: expect.any(Number), after: db.pid });
+        expect(probe.other).not.toBe(db.pid);
+      });
+
       it('a progress watcher with nothing running samples nothing, and closes', async () => {
         const watcher = db.progressWatcher();
         expect(await watcher.sample()).toBeUndefined();
