@@ -52,6 +52,8 @@ export class SqlSyntaxError extends ConfigError {
     this.line = line;
   }
 }
+/** Extensions the pending migrations create are missing, and the role may not create them. */
+export class ExtensionsMissing extends ConfigError {}
 /** A connection URL that cannot be used; its message never contains the URL. */
 export class InvalidUrl extends MigrateError {
   readonly exitCode = 3;

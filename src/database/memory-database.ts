@@ -10,6 +10,7 @@ import type {
   ChecksumEntry,
   Database,
   Executor,
+  ExtensionStatus,
   Ledger,
   LockHolder,
   PoolingProbe,
@@ -45,6 +46,9 @@ export class MemoryServer {
   /** the other databases of this server, and whether our role may create more */
   readonly databases = new Set<string>();
   mayCreateDatabases = true;
+  /** the extensions the server offers, and whether our role may create them */
+  readonly availableExtensions = new Set(['plpgsql', 'vector', 'pgcrypto', 'pg_trgm']);
+  mayCreateExtensions = true;
   private readonly tableLocks = new Map<number, Blocker>();
   /** advisory locks: ledger name -> holder pid and how many times it took it */
   readonly locks = new Map<string, { pid: number; count: number; since: Date }>();
@@ -231,6 +235,17 @@ export class MemoryDatabase implements Database {
 
   async alembicRevisions(): Promise<string[] | undefined> {
     return this.server.snapshot().alembic?.toSorted(byC);
+  }
+
+  async extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }> {
+    const { extensions } = this.server.snapshot();
+    const statuses = names.map((name) => ({
+      name,
+      installed: extensions.has(name),
+      available: this.server.availableExtensions.has(name),
+      creatable: this.server.mayCreateExtensions,
+    }));
+    return { statuses, role: 'memory', database: 'memory' };
   }
 
   async createDatabase(name: string): Promise<'created' | 'exists'> {

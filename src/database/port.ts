@@ -65,6 +65,16 @@ export interface ProgressWatcher {
   close(): Promise<void>;
 }
 
+/** An extension on this server, as far as creating it goes. */
+export interface ExtensionStatus {
+  name: string;
+  installed: boolean;
+  /** the server offers it (pg_available_extensions) */
+  available: boolean;
+  /** this role may create it: a superuser, or a trusted extension and CREATE on the database */
+  creatable: boolean;
+}
+
 /**
  * The server processes seen around a second session's transaction (pooling.ts decides):
  * ours, then the second session's while it holds its transaction open, then ours again.
@@ -115,6 +125,8 @@ export interface Database {
   catalog(): Promise<string[]>;
 
   // the server
+  /** Where each named extension stands, and who asks (current_user) in which database. */
+  extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }>;
   /** Creates another database on this server; `exists` when it already does. DatabaseUnavailable when the role may not. */
   createDatabase(name: string): Promise<'created' | 'exists'>;
 

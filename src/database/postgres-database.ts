@@ -11,6 +11,7 @@ import type {
   ChecksumEntry,
   Database,
   Executor,
+  ExtensionStatus,
   Ledger,
   LockHolder,
   PoolingProbe,
@@ -219,6 +220,28 @@ export class PostgresDatabase implements Database {
       'select version_num from public.alembic_version order by 1',
     );
     return versions.rows.map((row) => row.version_num);
+  }
+
+  // trusted: a database owner (CREATE on it) may create the extension, as pg_trgm and pgcrypto since PostgreSQL 13
+  async extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }> {
+    const { rows } = await this.client.query<ExtensionStatus & { role: string; database: string }>(
+      `select n.name, e.oid is not null as installed, a.name is not null as available,
+              coalesce(r.rolsuper or (v.trusted and has_database_privilege(current_database(), 'CREATE')), false) as creatable,
+              current_user as role, current_database() as database
+         from unnest($1::text[]) with ordinality as n(name, i)
+         left join pg_extension e on e.extname = n.name
+         left join pg_available_extensions a on a.name = n.name
+         left join pg_available_extension_versions v on v.name = a.name and v.version = a.default_version
+         left join pg_roles r on r.rolname = current_user
+        order by n.i`,
+      [names],
+    );
+    const { role, database } = rows[0] ?? { role: '', database: '' };
+    return {
+      statuses: rows.map(({ name, installed, available, creatable }) => ({ name, installed, available, creatable })),
+      role,
+      database,
+    };
   }
 
   async createDatabase(name: string): Promise<'created' | 'exists'> {

@@ -182,6 +182,17 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         ]);
       });
 
+      it('extensions: installed or not, offered by the server or not, creatable by this (superuser) role', async () => {
+        await harness.arrange.createExtension('vector');
+        const { statuses, role, database } = await db.extensions(['vector', 'pg_trgm', 'no_such_extension']);
+        expect(statuses).toEqual([
+          { name: 'vector', installed: true, available: true, creatable: true },
+          { name: 'pg_trgm', installed: false, available: true, creatable: true },
+          { name: 'no_such_extension', installed: false, available: false, creatable: true },
+        ]);
+        expect([typeof role, typeof database]).toEqual(['string', 'string']);
+      });
+
       it('catalog leaves out our ledger and alembic_version', async () => {
         await harness.arrange.createTable('t', { id: 'integer' });
         const before = await db.catalog();
