@@ -46,7 +46,7 @@ it('restarted during CREATE INDEX CONCURRENTLY: exit 4, then the rerun rebuilds 
   await waitForOutput(child, `still running ${INDEX_MIGRATION}: `, 60_000);
   await server.restart(); // docker restart -t 0: PostgreSQL is killed, then recovers from its WAL
   const cut = await done;
-  expect(cut.code).toBe(4);
+  expect(cut.code, cut.stderr).toBe(4);
   expect(cut.stderr).toContain('lost the connection to');
   expect(cut.stderr).toContain(`during ${INDEX_MIGRATION}`);
 
@@ -59,7 +59,7 @@ it('restarted during CREATE INDEX CONCURRENTLY: exit 4, then the rerun rebuilds 
   expect(await after.query('select name from pgmigrations where name = $1', [INDEX_MIGRATION])).toEqual([]);
 
   const rerun = await runCli(['up'], { ...env(), MIGRATE_LOCK_TIMEOUT: '30' });
-  expect(rerun.code).toBe(0);
+  expect(rerun.code, rerun.stderr).toBe(0);
   expect(rerun.stderr).toContain('invalid index vectors_hnsw');
   expect(rerun.stderr).toContain(`applied ${INDEX_MIGRATION}`);
   expect(await index()).toEqual([{ valid: true }]);
