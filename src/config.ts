@@ -20,7 +20,7 @@ export interface Database {
 }
 
 export interface Config {
-  /** the database of DATABASE_URL (or POSTGRES_DB): a command works on it, and missing databases are created from it */
+  /** the database of MIGRATE_DATABASE_URL, else DATABASE_URL (or POSTGRES_DB): a command works on it, and missing databases are created from it */
   database: Database;
   /** every database a command works on, one after the other (MIGRATE_DATABASES; default: `database` alone) */
   databases: Database[];
@@ -95,6 +95,8 @@ const lowerCaseChoice = <T extends string>(choices: readonly T[], aliases: Recor
 const specs = {
   DATABASE_URL: str({ default: undefined, desc: 'postgresql:// URL (SQLAlchemy +asyncpg/+psycopg2 forms accepted)' }),
   DATABASE_URL_FILE: str({ default: undefined, desc: 'file holding DATABASE_URL' }),
+  MIGRATE_DATABASE_URL: str({ default: undefined, desc: 'a direct URL for the runner, beside a pooled DATABASE_URL' }),
+  MIGRATE_DATABASE_URL_FILE: str({ default: undefined, desc: 'file holding MIGRATE_DATABASE_URL' }),
   POSTGRES_HOST: str({ default: 'db' }),
   POSTGRES_PORT: port({ default: 5432 }),
   POSTGRES_USER: str({ default: 'mnemo' }),
@@ -141,10 +143,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // no strict proxy: after a failed check we still read the other values to find every problem
   const e = customCleanEnv(env, specs, (cleaned) => cleaned, { reporter });
 
-  const url = fromFileOrVariable(env, 'DATABASE_URL', problems);
+  // the API may reach the database through a pooler in transaction mode; the runner needs a
+  // session of its own, so a direct URL for it wins (as Prisma's directUrl does)
+  const directUrl = fromFileOrVariable(env, 'MIGRATE_DATABASE_URL', problems);
+  const pooledUrl = fromFileOrVariable(env, 'DATABASE_URL', problems);
+  const url = directUrl ?? pooledUrl;
   const password = fromFileOrVariable(env, 'POSTGRES_PASSWORD', problems);
-  if (url !== undefined) registerSecret(url);
-  if (password !== undefined) registerSecret(password);
+  for (const secret of [directUrl, pooledUrl, password]) if (secret !== undefined) registerSecret(secret);
 
   if (
     e.EMBEDDING_DIMENSION !== undefined &&
@@ -158,7 +163,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   let database: Database | undefined;
   const ssl = { mode: e.PGSSLMODE as SslMode | undefined, rootCert: e.PGSSLROOTCERT };
-  const source = url !== undefined ? 'DATABASE_URL' : 'POSTGRES_*';
+  if (directUrl !== undefined && pooledUrl !== undefined) {
+    // unused then, but its password is a secret all the same
+    try {
+      registerSecret(parseUrl(pooledUrl, ssl).client.password as string);
+    } catch {
+      // a URL the runner does not use is not its to judge
+    }
+  }
+  const source = directUrl !== undefined ? 'MIGRATE_DATABASE_URL' : url !== undefined ? 'DATABASE_URL' : 'POSTGRES_*';
   try {
     const parsed = parseUrl(
       url ??

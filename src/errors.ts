@@ -63,6 +63,8 @@ export class SqlSyntaxError extends ConfigError {
     this.line = line;
   }
 }
+/** Extensions the pending migrations create are missing, and the role may not create them. */
+export class ExtensionsMissing extends ConfigError {}
 /** A connection URL that cannot be used; its message never contains the URL. */
 export class InvalidUrl extends MigrateError {
   readonly exitCode = 3;
@@ -94,6 +96,10 @@ export class SchemaMismatch extends MigrateError {
 /** `verify` found migrations not yet applied. */
 export class PendingMigrations extends MigrateError {
   readonly exitCode = 7;
+}
+/** The connection goes through a pooler in transaction or statement mode, where session locks and settings do not hold. */
+export class PerTransactionPooling extends MigrateError {
+  readonly exitCode = 8;
 }
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';

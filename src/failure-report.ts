@@ -28,12 +28,15 @@ const QUERY_CANCELED = '57014';
 // a parallel build's shared memory does not fit in the server's /dev/shm (Docker gives 64MB unless told)
 const DISK_FULL = '53100';
 const NO_SHARED_MEMORY = /could not resize shared memory segment/;
+// The server ends the session itself when it shuts down (a restart, `docker stop`) or an
+// administrator terminates it: the connection is gone, though the socket may not be closed yet.
+const SESSION_ENDED_BY_SERVER = new Set(['57P01', '57P02']);
 
 // Turns whatever node-pg-migrate threw into one of our errors, after making sure
 // no transaction is left open on the connection.
 export async function explainFailure(session: Session, error: unknown, running: Running | undefined): Promise<Error> {
   const { database } = session;
-  if (database.connectionLost()) {
+  if (database.connectionLost() || SESSION_ENDED_BY_SERVER.has((error as { code?: string }).code ?? '')) {
     return new DatabaseUnavailable(
       `lost the connection to ${session.config.database.display} during ${running?.name ?? 'the migrations'}: ${(error as Error).message}`,
       ['PostgreSQL rolls back a transaction whose client is gone; the next run repeats what was not recorded'],

@@ -7,6 +7,7 @@ import { PostgresDatabase } from './database/postgres-database.ts';
 import { withLock } from './lock.ts';
 import type { Logger } from './log.ts';
 import { listMigrations, type MigrationFile } from './migration-files.ts';
+import { refusePerTransactionPooling } from './pooling.ts';
 import type { SignalWatch } from './signals.ts';
 import { waitForDatabase } from './wait-for-db.ts';
 
@@ -69,6 +70,7 @@ export async function withSession<T>(context: Context, work: (session: Session) 
   // node-pg-migrate is loaded only when there is work
   const migrator: Migrator = async (session, request) => (await import('./apply.ts')).applyMigrations(session, request);
   try {
+    await refusePerTransactionPooling(database, context.config.database.display);
     return await work(createSession(context, database, files, migrator));
   } finally {
     await database.close();

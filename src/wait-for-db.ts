@@ -3,7 +3,7 @@
 // TLS refused, a host name that does not resolve).
 import pg from 'pg';
 import type { Config } from './config.ts';
-import { sessionSettings } from './database/session-settings.ts';
+import { applySessionSettings } from './database/session-settings.ts';
 import { DatabaseMissing, DatabaseUnavailable, Interrupted } from './errors.ts';
 import type { Logger } from './log.ts';
 import { backoff, type SignalWatch, sleep } from './signals.ts';
@@ -25,6 +25,8 @@ export interface Database {
   client: pg.Client;
   /** the server process serving this connection, for pg_cancel_backend */
   pid: number;
+  /** the pid announced at start-up (BackendKeyData): `pid` unless a pooler answered with its own */
+  announcedPid: number;
   /** true once the connection broke (server restart, network) */
   lost(): boolean;
   close(): Promise<void>;
@@ -38,7 +40,6 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
     const client = new pg.Client({
       ...settings,
       connectionTimeoutMillis: Math.max(1000, Math.min(5000, remaining)),
-      ...sessionSettings(config),
     });
     let lost = false;
     // a server restart would otherwise surface as an unhandled 'error' event
@@ -49,10 +50,10 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
     client.on('end', () => (lost = true));
     try {
       await client.connect();
-      // the server sent its pid at start-up (BackendKeyData); no query needed
-      const pid = (client as unknown as { processID: number }).processID;
+      const announcedPid = (client as unknown as { processID: number }).processID;
+      const pid = await applySessionSettings(client, config);
       log.debug(`connected to ${display} (server pid ${pid})`);
-      return { client, pid, lost: () => lost, close: () => client.end().catch(() => undefined) };
+      return { client, pid, announcedPid, lost: () => lost, close: () => client.end().catch(() => undefined) };
     } catch (error) {
       await client.end().catch(() => undefined);
       const cause = describe(error);

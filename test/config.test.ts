@@ -93,6 +93,24 @@ describe('connection settings', () => {
     expect(url.database.client).toMatchObject({ host: 'c', port: 1, user: 'a', password: 'b', database: 'd' });
   });
 
+  it('MIGRATE_DATABASE_URL (or its _FILE) wins over a pooled DATABASE_URL; both are secrets', () => {
+    const env = {
+      DATABASE_URL: 'postgresql://api:pooled-Pw1@pgbouncer:6432/mnemolite',
+      MIGRATE_DATABASE_URL: 'postgresql://owner:direct-Pw2@db:5432/mnemolite',
+    };
+    const config = loadConfig(env);
+    expect(config.database.client).toMatchObject({ host: 'db', port: 5432, user: 'owner', password: 'direct-Pw2' });
+    expect(config.database.display).toBe('owner@db:5432/mnemolite');
+    expect(redact('pooled-Pw1 direct-Pw2')).toBe('*** ***');
+    const fromFile = loadConfig({
+      ...env,
+      MIGRATE_DATABASE_URL: undefined,
+      MIGRATE_DATABASE_URL_FILE: secretFile(`${env.MIGRATE_DATABASE_URL}\n`),
+    });
+    expect(fromFile.database.client).toMatchObject({ host: 'db', user: 'owner' });
+    expect(problemsOf({ MIGRATE_DATABASE_URL: 'mysql://x@y/z' }).join('\n')).toContain('MIGRATE_DATABASE_URL: ');
+  });
+
   it('refuses a variable and its _FILE together', () => {
     const problems = problemsOf({ POSTGRES_PASSWORD: 'x', POSTGRES_PASSWORD_FILE: secretFile('y') });
     expect(problems.join('\n')).toContain('POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are both set');

@@ -44,10 +44,13 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
   if (done) return done;
 
   return session.withLock(async () => {
-    // only now that there is work: the module that decides adoption
+    // only now that there is work: the modules that decide adoption and read what migrations create
     const { planAdoption } = await import('../adoption.ts');
+    const { checkExtensions } = await import('../required-extensions.ts');
     const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
     let ledger = await database.readLedger(); // again: another runner may have finished while we waited
+    // before anything is written; adoption stamps only what exists, so its extensions are installed
+    await checkExtensions(database, compare(files, ledger.applied).pending);
     if (ledger.applied.length === 0) {
       const plan = await planAdoption(database, files, config.migrationsDir, log);
       if (plan.kind === 'stamp') {

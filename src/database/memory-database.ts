@@ -13,9 +13,11 @@ import type {
   ChecksumEntry,
   Database,
   Executor,
+  ExtensionStatus,
   IndexBuildFacts,
   Ledger,
   LockHolder,
+  PoolingProbe,
   ProgressWatcher,
   VectorColumn,
 } from './port.ts';
@@ -79,6 +81,9 @@ export class MemoryServer {
   /** the other databases of this server, and whether our role may create more */
   readonly databases = new Set<string>();
   mayCreateDatabases = true;
+  /** the extensions the server offers, and whether our role may create them */
+  readonly availableExtensions = new Set(['plpgsql', 'vector', 'pgcrypto', 'pg_trgm']);
+  mayCreateExtensions = true;
   private readonly tableLocks = new Map<number, Blocker>();
   /** advisory locks: ledger name -> holder pid and how many times it took it */
   readonly locks = new Map<string, { pid: number; count: number; since: Date }>();
@@ -182,6 +187,7 @@ export class MemoryServer {
 
 export class MemoryDatabase implements Database {
   readonly ledgerName: string;
+  readonly announcedPid: number;
   /** the last value set, for tests */
   synchronousCommit = true;
   /** PostgreSQL's default maintenance_work_mem (64MB), until setBuildSettings */
@@ -194,6 +200,7 @@ export class MemoryDatabase implements Database {
     schema: string,
     table: string,
   ) {
+    this.announcedPid = pid;
     this.ledgerName = `${schema}.${table}`;
   }
 
@@ -302,6 +309,17 @@ export class MemoryDatabase implements Database {
     return this.server.snapshot().alembic?.toSorted(byC);
   }
 
+  async extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }> {
+    const { extensions } = this.server.snapshot();
+    const statuses = names.map((name) => ({
+      name,
+      installed: extensions.has(name),
+      available: this.server.availableExtensions.has(name),
+      creatable: this.server.mayCreateExtensions,
+    }));
+    return { statuses, role: 'memory', database: 'memory' };
+  }
+
   async createDatabase(name: string): Promise<'created' | 'exists'> {
     if (this.server.databases.has(name)) return 'exists';
     if (!this.server.mayCreateDatabases)
@@ -354,6 +372,11 @@ export class MemoryDatabase implements Database {
       .slice(0, limit);
     for (const row of picked) for (const [target, source] of copies) row[target] = row[source];
     return { filled: picked.length, last: picked.length ? String(key(picked.at(-1)!)) : undefined };
+  }
+
+  /** Every session owns its server: the other session of the probe is a new one. */
+  async probePooling(): Promise<PoolingProbe> {
+    return { before: this.pid, other: this.server.connect().pid, after: this.pid };
   }
 
   async setSynchronousCommit(on: boolean): Promise<void> {

@@ -89,6 +89,28 @@ export interface ServerNotice {
   hint?: string;
 }
 
+/** An extension on this server, as far as creating it goes. */
+export interface ExtensionStatus {
+  name: string;
+  installed: boolean;
+  /** the server offers it (pg_available_extensions) */
+  available: boolean;
+  /** this role may create it: a superuser, or a trusted extension and CREATE on the database */
+  creatable: boolean;
+}
+
+/**
+ * The server processes seen around a second session's transaction (pooling.ts decides):
+ * ours, then the second session's while it holds its transaction open, then ours again.
+ */
+export interface PoolingProbe {
+  before: number;
+  /** undefined when the pooler refused the other session a transaction (PgBouncer's statement mode) */
+  other: number | undefined;
+  /** undefined when ours could not run while the other held its transaction (it waited for a server) */
+  after: number | undefined;
+}
+
 /** The narrow query interface node-pg-migrate's runner() needs; only apply.ts uses it. */
 export interface Executor {
   query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<unknown>;
@@ -105,6 +127,8 @@ export interface Database {
   readonly ledgerName: string;
   /** the server process of this connection */
   readonly pid: number;
+  /** the pid announced when the connection opened: `pid`, unless a pooler answered with one of its own */
+  readonly announcedPid: number;
 
   // ledger
   readLedger(): Promise<Ledger>;
@@ -139,6 +163,8 @@ export interface Database {
   onNotice(listener: (notice: ServerNotice) => void): () => void;
 
   // the server
+  /** Where each named extension stands, and who asks (current_user) in which database. */
+  extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }>;
   /** Creates another database on this server; `exists` when it already does. DatabaseUnavailable when the role may not. */
   createDatabase(name: string): Promise<'created' | 'exists'>;
 
@@ -149,6 +175,8 @@ export interface Database {
   backfillBatch(backfill: Backfill, after: string | undefined, limit: number): Promise<BackfillBatch>;
 
   // session
+  /** Reads pg_backend_pid() around a transaction of a second, short session, to tell how a pooler hands out servers. */
+  probePooling(): Promise<PoolingProbe>;
   /** Off: commits do not wait for the disk; back on, it flushes what was committed so far. */
   setSynchronousCommit(on: boolean): Promise<void>;
   /** Ends a transaction a failed migration may have left open. */

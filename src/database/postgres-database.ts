@@ -1,6 +1,7 @@
 // The database port on PostgreSQL: the only module that sends SQL. Ledger tables
 // are node-pg-migrate's (id, name, run_on) plus our checksums beside them.
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Backfill } from '../backfill.ts';
 import { DatabaseUnavailable } from '../errors.ts';
@@ -14,9 +15,11 @@ import type {
   ChecksumEntry,
   Database,
   Executor,
+  ExtensionStatus,
   IndexBuildFacts,
   Ledger,
   LockHolder,
+  PoolingProbe,
   ProgressSample,
   ProgressWatcher,
   ServerNotice,
@@ -27,6 +30,7 @@ import type {
 export interface Connection {
   client: pg.Client;
   pid: number;
+  announcedPid: number;
   lost(): boolean;
   close(): Promise<void>;
 }
@@ -41,6 +45,10 @@ export interface PostgresOptions {
 }
 
 const UNDEFINED_TABLE = '42P01';
+const PROTOCOL_VIOLATION = '08P01';
+
+/** How long our query may wait for a server while the probe's second session holds one; milliseconds elsewhere. */
+const PROBE_WAIT_MS = 1000;
 
 /** node-pg-migrate's own key, kept for its default table so plain node-pg-migrate runs still exclude ours. */
 const NODE_PG_MIGRATE_LOCK_ID = 7241865325823964n;
@@ -66,6 +74,7 @@ function quoteName(table: string): string {
 export class PostgresDatabase implements Database {
   readonly ledgerName: string;
   readonly pid: number;
+  readonly announcedPid: number;
   private readonly client: pg.Client;
   private readonly migrations: string;
   private readonly checksums: string;
@@ -78,6 +87,7 @@ export class PostgresDatabase implements Database {
     const { schema, table } = options;
     this.client = connection.client;
     this.pid = connection.pid;
+    this.announcedPid = connection.announcedPid;
     this.ledgerName = `${schema}.${table}`;
     // both names are validated identifiers (config.ts), so quoting is enough
     this.migrations = `"${schema}"."${table}"`;
@@ -279,6 +289,28 @@ export class PostgresDatabase implements Database {
     return versions.rows.map((row) => row.version_num);
   }
 
+  // trusted: a database owner (CREATE on it) may create the extension, as pg_trgm and pgcrypto since PostgreSQL 13
+  async extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }> {
+    const { rows } = await this.client.query<ExtensionStatus & { role: string; database: string }>(
+      `select n.name, e.oid is not null as installed, a.name is not null as available,
+              coalesce(r.rolsuper or (v.trusted and has_database_privilege(current_database(), 'CREATE')), false) as creatable,
+              current_user as role, current_database() as database
+         from unnest($1::text[]) with ordinality as n(name, i)
+         left join pg_extension e on e.extname = n.name
+         left join pg_available_extensions a on a.name = n.name
+         left join pg_available_extension_versions v on v.name = a.name and v.version = a.default_version
+         left join pg_roles r on r.rolname = current_user
+        order by n.i`,
+      [names],
+    );
+    const { role, database } = rows[0] ?? { role: '', database: '' };
+    return {
+      statuses: rows.map(({ name, installed, available, creatable }) => ({ name, installed, available, creatable })),
+      role,
+      database,
+    };
+  }
+
   async createDatabase(name: string): Promise<'created' | 'exists'> {
     try {
       await this.client.query(`create database ${quoteIdent(name)}`);
@@ -320,6 +352,32 @@ export class PostgresDatabase implements Database {
       after === undefined ? [limit] : [limit, after],
     );
     return { filled: rows[0]!.filled, last: rows[0]!.last ?? undefined };
+  }
+
+  async probePooling(): Promise<PoolingProbe> {
+    const backendPid = async (client: pg.Client) =>
+      (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const before = await backendPid(this.client);
+    const other = this.sideConnection('pooling probe');
+    try {
+      await other.connect();
+      try {
+        await other.query('begin');
+      } catch (error) {
+        // PostgreSQL itself never refuses a transaction; PgBouncer does in statement mode
+        if ((error as { code?: string }).code !== PROTOCOL_VIOLATION) throw error;
+        return { before, other: undefined, after: undefined };
+      }
+      const held = await backendPid(other);
+      // A pool with no idle server makes ours wait for the other's: that alone says we own none.
+      const ours = backendPid(this.client);
+      ours.catch(() => undefined); // still pending when the wait ends; its failure shows on our next query
+      const after = await Promise.race([ours, sleep(PROBE_WAIT_MS).then(() => undefined)]);
+      await other.query('commit');
+      return { before, other: held, after };
+    } finally {
+      await other.end().catch(() => undefined);
+    }
   }
 
   async setSynchronousCommit(on: boolean): Promise<void> {

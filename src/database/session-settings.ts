@@ -1,15 +1,23 @@
-// The settings every runner connection starts with, sent in the start-up packet
-// (no extra round trip). wait-for-db.ts opens the connection with them.
-import type { ClientConfig } from 'pg';
+// The settings every runner connection works under, applied right after it opens:
+// sent as start-up parameters, PgBouncer refuses them ("unsupported startup
+// parameter") unless its operator lists them in ignore_startup_parameters. Plain
+// SETs are session-level, so they hold for every migration on the connection.
+import type pg from 'pg';
 import type { Config } from '../config.ts';
 
-export function sessionSettings(config: Config): Pick<ClientConfig, 'options' | 'statement_timeout' | 'lock_timeout'> {
-  return {
+/** Applies the settings and reads the pid of the server process serving us, all in one round trip. */
+export async function applySessionSettings(client: pg.Client, config: Config): Promise<number> {
+  const statements = [
     // The server checks every 2 s that we are still there, so a runner killed with
     // SIGKILL mid-statement has its transaction rolled back and its lock released
     // within seconds, not when the statement ends.
-    options: '-c client_connection_check_interval=2000',
-    ...(config.statementTimeoutMs > 0 && { statement_timeout: config.statementTimeoutMs }),
-    ...(config.ddlLockTimeoutMs > 0 && { lock_timeout: config.ddlLockTimeoutMs }),
-  };
+    'set client_connection_check_interval = 2000',
+    ...(config.statementTimeoutMs > 0 ? [`set statement_timeout = ${config.statementTimeoutMs}`] : []),
+    ...(config.ddlLockTimeoutMs > 0 ? [`set lock_timeout = ${config.ddlLockTimeoutMs}`] : []),
+    // the pid announced at start-up is a pooler's own when one is in between
+    'select pg_backend_pid() as pid',
+  ];
+  // several statements and no parameters: the simple protocol, one message, one answer
+  const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult<{ pid: number }>[];
+  return results.at(-1)!.rows[0]!.pid;
 }

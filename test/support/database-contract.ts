@@ -185,6 +185,17 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         ]);
       });
 
+      it('extensions: installed or not, offered by the server or not, creatable by this (superuser) role', async () => {
+        await harness.arrange.createExtension('vector');
+        const { statuses, role, database } = await db.extensions(['vector', 'pg_trgm', 'no_such_extension']);
+        expect(statuses).toEqual([
+          { name: 'vector', installed: true, available: true, creatable: true },
+          { name: 'pg_trgm', installed: false, available: true, creatable: true },
+          { name: 'no_such_extension', installed: false, available: false, creatable: true },
+        ]);
+        expect([typeof role, typeof database]).toEqual(['string', 'string']);
+      });
+
       it('catalog leaves out our ledger and alembic_version', async () => {
         await harness.arrange.createTable('t', { id: 'integer' });
         const before = await db.catalog();
@@ -282,6 +293,13 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         await db.rollback();
         expect((await db.readLedger()).applied.map((row) => row.name)).toEqual([A.name]);
         expect(db.connectionLost()).toBe(false);
+      });
+
+      it('a direct session announces its own pid and keeps its server while another session holds a transaction', async () => {
+        expect(db.announcedPid).toBe(db.pid);
+        const probe = await db.probePooling();
+        expect(probe).toEqual({ before: db.pid, other: expect.any(Number), after: db.pid });
+        expect(probe.other).not.toBe(db.pid);
       });
 
       it('a progress watcher with nothing running samples nothing, and closes', async () => {

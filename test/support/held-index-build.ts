@@ -30,6 +30,8 @@ export async function heldIndexBuild(db: TestDatabase): Promise<HeldIndexBuild> 
   const table = await runCli(['up'], { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
   if (table.code !== 0) throw new Error(`the vectors table was not created:\n${table.stderr}`);
   const writer = new pg.Client({ connectionString: db.url, application_name: 'held-writer' });
+  // a test that restarts the server takes the writer down with it
+  writer.on('error', () => undefined);
   await writer.connect();
   await writer.query(`begin; insert into vectors values (0, array_fill(0::real, array[768])::vector)`);
   writeFileSync(

@@ -11,7 +11,7 @@ export async function connectPort(url: string, table = 'pgmigrations'): Promise<
   client.on('end', () => (lost = true));
   const pid = (client as unknown as { processID: number }).processID;
   return new PostgresDatabase(
-    { client, pid, lost: () => lost, close: () => client.end().catch(() => undefined) },
+    { client, pid, announcedPid: pid, lost: () => lost, close: () => client.end().catch(() => undefined) },
     { clientConfig: { connectionString: url }, schema: 'public', table, debug: () => undefined },
   );
 }
