@@ -34,8 +34,6 @@ function chainThrough(last: string): string {
   return dir;
 }
 
-const BEFORE_CODE_CHUNK_INDEXES = chainThrough('20251002000000000_code-chunks');
-const BEFORE_MEMORY_INDEXES = chainThrough('20251020000008000_memories');
 const BEFORE_HALFVEC = chainThrough('20251020000022000_edges-external-index'); // Alembic a40a6de7d379 + hand-run SQL
 const THROUGH_HALFVEC = chainThrough('20260326000004000_memories-embedding-half-hnsw'); // b7c2e4f8a901
 
@@ -115,29 +113,39 @@ try {
   report(outcomes);
 } finally {
   await container.stop();
-  for (const dir of [BEFORE_CODE_CHUNK_INDEXES, BEFORE_MEMORY_INDEXES, BEFORE_HALFVEC, THROUGH_HALFVEC])
-    rmSync(dir, { recursive: true, force: true });
+  for (const dir of [BEFORE_HALFVEC, THROUGH_HALFVEC]) rmSync(dir, { recursive: true, force: true });
 }
 
-// MnemoLite just before the halfvec revision, with its vector indexes built by the chain after the rows are in
-// (inserting 60,000 rows into two HNSW indexes one by one would take far longer than building them).
+// MnemoLite just before the halfvec revision: the chain applied to empty tables, then the rows loaded with the
+// HNSW indexes set aside and built again from their own definitions (inserting 60,000 rows into two HNSW indexes
+// one by one takes far longer than building them).
 async function buildTemplate(): Promise<void> {
   await sql('postgres', 'CREATE DATABASE halfvec_template');
-  await up('halfvec_template', BEFORE_CODE_CHUNK_INDEXES);
+  await up('halfvec_template', BEFORE_HALFVEC);
+  const hnsw = (await sql(
+    'halfvec_template',
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'hnsw'`,
+  )) as { name: string; definition: string }[];
+  for (const index of hnsw) await sql('halfvec_template', `DROP INDEX ${index.name}`);
   await sql(
     'halfvec_template',
-    `INSERT INTO code_chunks (file_path, language, chunk_type, name, source_code, embedding_text, embedding_code)
+    `INSERT INTO code_chunks (file_path, language, chunk_type, name, source_code, metadata, embedding_text, embedding_code)
      SELECT 'src/file_' || (g % 500) || '.py', 'python', 'function', 'fn_' || g, 'def fn_' || g || '(): pass',
+            jsonb_build_object('content_hash', md5('def fn_' || g || '(): pass')),
             ${RANDOM_VECTOR}, ${RANDOM_VECTOR.replace('g > 0', 'g > -1')}
        FROM generate_series(1, ${CODE_CHUNKS}) g`,
   );
-  await up('halfvec_template', BEFORE_MEMORY_INDEXES);
   await sql(
     'halfvec_template',
     `INSERT INTO memories (title, content, embedding)
      SELECT 'memory ' || g, 'content of memory ' || g, ${RANDOM_VECTOR} FROM generate_series(1, ${MEMORIES}) g`,
   );
-  await up('halfvec_template', BEFORE_HALFVEC);
+  for (const index of hnsw)
+    await sql(
+      'halfvec_template',
+      `SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1; ${index.definition}`,
+    );
   await sql('halfvec_template', 'VACUUM ANALYZE');
 }
 

@@ -53,6 +53,8 @@ create trigger items_count_fills before update on items for each row execute fun
       'export function down() {}\n',
   );
   const gate = new pg.Client({ connectionString: db.url, application_name: 'held-backfill-gate' });
+  // a test may restart the server under it: the gate (and its lock) just go
+  gate.on('error', () => undefined);
   await gate.connect();
   await gate.query('select pg_advisory_lock($1)', [GATE_KEY]);
   let open = false;
@@ -69,7 +71,7 @@ create trigger items_count_fills before update on items for each row execute fun
     open: async () => {
       if (open) return;
       open = true;
-      await gate.end();
+      await gate.end().catch(() => undefined);
     },
     filled: async () => (await db.query<{ n: number }>('select count(dst)::int as n from items'))[0]!.n,
     fills: async () =>
