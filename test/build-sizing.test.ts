@@ -22,7 +22,7 @@ INSERT INTO items SELECT g, (SELECT array_agg(random()) FROM generate_series(1, 
 ANALYZE items;
 `,
     '2027000001000_hnsw.sql': `-- Up Migration
-CREATE INDEX items_e_hnsw ON items USING hnsw (e halfvec_cosine_ops) WITH (m = 16, ef_construction = 16);
+CREATE INDEX items_e_hnsw ON items USING hnsw (e halfvec_cosine_ops) WITH (m = 16, ef_construction = 32);
 SET mnemo.step = 'hnsw'; ${SEEN}
 `,
     '2027000002000_btree.sql': `-- Up Migration

@@ -71,12 +71,14 @@ describe('errors carry their exit code', () => {
   const cases: [errors.MigrateError, number][] = [
     [new errors.MigrationFailed('m'), 1],
     [new errors.LockNotGranted('001_a', new errors.MigrationFailed('m')), 1],
+    [new errors.SharedMemoryTooSmall('001_a', new errors.MigrationFailed('m')), 1],
     [new errors.LintFindings('m'), 1],
     [new errors.IrreversibleMigration('m'), 1],
     [new errors.UsageError('m'), 2],
     [new errors.ConfigError('m'), 3],
     [new errors.InvalidUrl('m'), 3],
     [new errors.SqlSyntaxError('m', 1), 3],
+    [new errors.ExtensionsMissing('m'), 3],
     [new errors.DatabaseUnavailable('m'), 4],
     [new errors.DatabaseMissing('m'), 4],
     // several databases: the exit code is the worst of theirs
@@ -95,6 +97,7 @@ describe('errors carry their exit code', () => {
     [new errors.LockTimeout('m'), 5],
     [new errors.SchemaMismatch('m'), 6],
     [new errors.PendingMigrations('m'), 7],
+    [new errors.PerTransactionPooling('m'), 8],
     [new errors.Interrupted('SIGINT', undefined), 130],
     [new errors.Interrupted('SIGTERM', undefined), 143],
   ];
