@@ -39,7 +39,9 @@ export class BuildSizing {
       this.last = { table: build.table, rows: facts.rows, kb: memory.maintenanceWorkMemKb, ...memory };
       const column = facts.column ? ` of ${facts.column.type}(${facts.column.dimensions})` : '';
       const graph = memory.graphBytes === undefined ? '' : ` for an estimated ${mb(memory.graphBytes)} graph`;
-      this.log.info(
+      // an HNSW build's sizing is news; the other builds (dozens in a chain) get the ceiling, said at debug
+      const say = memory.graphBytes === undefined ? this.log.debug.bind(this.log) : this.log.info.bind(this.log);
+      say(
         `index build on ${build.table} (${build.method}, ${Math.round(facts.rows)} rows${column}): maintenance_work_mem ${formatKb(memory.maintenanceWorkMemKb)}${graph}, ${workers(this.config.parallelWorkers)}`,
         {
           migration,
