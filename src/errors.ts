@@ -17,8 +17,8 @@ export abstract class MigrateError extends Error {
 export class MigrationFailed extends MigrateError {
   readonly exitCode = 1;
 }
-/** A DDL lock was not granted within MIGRATE_DDL_LOCK_TIMEOUT: apply.ts may retry; otherwise `failure` is reported. */
-export class LockNotGranted extends MigrateError {
+/** A failed migration apply.ts may run again; when it does not, `failure` is what is reported. */
+abstract class RetryableFailure extends MigrateError {
   readonly exitCode = 1;
   readonly migration: string;
   readonly failure: MigrationFailed;
@@ -28,17 +28,10 @@ export class LockNotGranted extends MigrateError {
     this.failure = failure;
   }
 }
+/** A DDL lock was not granted within MIGRATE_DDL_LOCK_TIMEOUT: retried with backoff. */
+export class LockNotGranted extends RetryableFailure {}
 /** A parallel index build asked for more shared memory (/dev/shm) than the server has: rerun without workers. */
-export class SharedMemoryTooSmall extends MigrateError {
-  readonly exitCode = 1;
-  readonly migration: string;
-  readonly failure: MigrationFailed;
-  constructor(migration: string, failure: MigrationFailed) {
-    super(failure.message, failure.details);
-    this.migration = migration;
-    this.failure = failure;
-  }
-}
+export class SharedMemoryTooSmall extends RetryableFailure {}
 /** `lint` found dangerous operations not accepted in their file. */
 export class LintFindings extends MigrateError {
   readonly exitCode = 1;

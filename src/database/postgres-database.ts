@@ -65,10 +65,10 @@ function splitName(table: string): [string, string] {
   return [table.slice(0, dot), table.slice(dot + 1)];
 }
 
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
 function quoteName(table: string): string {
-  return splitName(table)
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
+  return splitName(table).map(quoteIdent).join('.');
 }
 
 export class PostgresDatabase implements Database {
@@ -453,5 +453,3 @@ export class PostgresDatabase implements Database {
     return client;
   }
 }
-
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
