@@ -24,7 +24,8 @@ export async function withLock<T>(
   unless?: () => Promise<T | undefined>,
 ): Promise<T> {
   const { timeoutMs, log, signals } = options;
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     if (await database.tryLock()) {
       try {
@@ -48,9 +49,20 @@ export async function withLock<T>(
       log.info(
         `another runner holds the migration lock (${describeHolder(await database.lockHolder())}); waiting up to ${timeoutMs / 1000} s`,
       );
-    // short polls: a waiter should notice within a fraction of a second that the work is done
-    await sleep(Math.min(backoff(attempt, 25, 250), Math.max(0, deadline - Date.now())), signals.abortSignal);
+    await sleep(
+      Math.min(pollPause(attempt, Date.now() - started), Math.max(0, deadline - Date.now())),
+      signals.abortSignal,
+    );
   }
+}
+
+/**
+ * Sparser polls the longer the wait: a waiter notices the holder is done within about a tenth of the
+ * time it has waited (at most 250 ms in the first seconds, 2 s at most), so fifty replicas behind a
+ * long index build ask the server a few dozen times a second, not hundreds.
+ */
+export function pollPause(attempt: number, waitedMs: number): number {
+  return backoff(attempt, 25, Math.min(2000, Math.max(250, waitedMs / 10)));
 }
 
 export function describeHolder(holder: LockHolder | undefined): string {

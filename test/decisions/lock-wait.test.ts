@@ -8,6 +8,7 @@ import { verify, command as verifyCommand } from '../../src/commands/verify.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import type { Database } from '../../src/database/port.ts';
 import { SchemaMismatch } from '../../src/errors.ts';
+import { pollPause } from '../../src/lock.ts';
 import { files, memorySession } from '../support/memory-session.ts';
 
 const [A, B, NEWER] = files('001_a', '002_b', '003_newer');
@@ -126,5 +127,19 @@ describe('verify and status while another runner holds the lock', () => {
     const free = await status(memorySession(server, [A!, B!, NEWER!]));
     expect(free.lock_holder).toBeNull();
     expect(statusCommand.format(free, { json: false })).toContain('migration lock: free');
+  });
+});
+
+describe('how often a waiter polls', () => {
+  it('about a tenth of the time waited so far: at most 250 ms in the first seconds, 2 s at most', () => {
+    const range = (attempt: number, waitedMs: number) => {
+      const pauses = Array.from({ length: 200 }, () => pollPause(attempt, waitedMs));
+      return [Math.min(...pauses), Math.max(...pauses)];
+    };
+    const within = ([low, high]: number[], min: number, max: number) => low! >= min && high! <= max;
+    expect(within(range(0, 0), 12, 25)).toBe(true); // the first retry is quick whatever the wait
+    expect(within(range(20, 1000), 125, 250)).toBe(true);
+    expect(within(range(20, 10_000), 500, 1000)).toBe(true);
+    expect(within(range(20, 300_000), 1000, 2000)).toBe(true);
   });
 });
