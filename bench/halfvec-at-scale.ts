@@ -5,7 +5,8 @@
 // Each way runs on its own copy of one template database, under two server settings: this
 // project's compose.yaml (PostgreSQL's defaults, shm_size 1g) and MnemoLite's maintenance_work_mem=256MB.
 //   node bench/halfvec-at-scale.ts   (after npm run build; BENCH_PG_IMAGE or TEST_PG_IMAGE names the image)
-// BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables. Prints a Markdown table.
+// BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_SETTINGS (compose,256MB) picks
+// the server settings. Prints a Markdown table, and on stderr where each way spent its time.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ const CODE_CHUNKS = Number(process.env.BENCH_CODE_CHUNKS ?? 60_000);
 const MEMORIES = Number(process.env.BENCH_MEMORIES ?? 20_000);
 const WRITER_INTERVAL_MS = 50;
 const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
+const SETTINGS = (process.env.BENCH_SETTINGS ?? 'compose,256MB').split(',');
 const CLI = join(PROJECT_ROOT, 'dist/cli.js');
 const SHIPPED = join(PROJECT_ROOT, 'migrations');
 
@@ -71,6 +73,9 @@ interface Outcome {
   notes: string;
 }
 
+/** Where a way spent its time: one entry per statement (a) or migration (b). */
+type Profile = { step: string; seconds: number }[];
+
 const container = await new PostgreSqlContainer(IMAGE)
   .withSharedMemorySize(1024 ** 3) // compose.yaml's shm_size: 1g, as MnemoLite's
   .withCommand(['postgres', '-c', 'max_connections=100'])
@@ -97,12 +102,13 @@ try {
   console.error(`template ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const outcomes: Outcome[] = [];
   for (const [setting, value] of [
-    ["this project's compose.yaml (maintenance_work_mem 64MB, the default)", 'default'],
+    ["this project's compose.yaml (maintenance_work_mem 64MB, the default)", 'compose'],
     ["MnemoLite's compose (maintenance_work_mem 256MB)", '256MB'],
   ] as const) {
+    if (!SETTINGS.includes(value)) continue;
     await sql(
       'postgres',
-      value === 'default'
+      value === 'compose'
         ? 'ALTER SYSTEM RESET maintenance_work_mem'
         : `ALTER SYSTEM SET maintenance_work_mem = '${value}'`,
     );
@@ -174,38 +180,61 @@ function run(
   });
 }
 
-async function alembicWay(database: string): Promise<string> {
+async function alembicWay(database: string): Promise<{ notes: string; profile: Profile }> {
   const client = new pg.Client({ connectionString: urlFor(database) });
+  const profile: Profile = [];
   await client.connect();
   try {
     await client.query('BEGIN');
-    for (const statement of ALEMBIC_WAY) await client.query(statement);
+    for (const statement of ALEMBIC_WAY) {
+      const started = performance.now();
+      await client.query(statement);
+      profile.push({
+        step: statement.replace(/\s+/g, ' ').slice(0, 90),
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
     await client.query('COMMIT');
   } finally {
     await client.end();
   }
-  return 'one transaction: code_chunks and memories locked (ACCESS EXCLUSIVE) throughout';
+  return { notes: 'one transaction: code_chunks and memories locked (ACCESS EXCLUSIVE) throughout', profile };
 }
 
-async function chainWay(database: string): Promise<string> {
+async function chainWay(database: string): Promise<{ notes: string; profile: Profile }> {
   const { stderr } = await up(database, THROUGH_HALFVEC);
-  const sized = stderr
+  const lines = stderr
     .split('\n')
-    .filter((line) => line.includes('"method":"hnsw"'))
-    .map((line) => JSON.parse(line) as { maintenance_work_mem_kb: number; parallel_workers: number });
-  return `HNSW builds at ${sized.map((s) => `${s.maintenance_work_mem_kb / 1024}MB`).join(', ')}, ${sized[0]?.parallel_workers ?? '?'} worker(s)`;
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const sized = lines.filter((line) => line.method === 'hnsw') as {
+    maintenance_work_mem_kb: number;
+    parallel_workers: number;
+  }[];
+  const profile = lines
+    .filter((line) => typeof line.duration_ms === 'number' && String(line.msg).startsWith('applied'))
+    .map((line) => ({ step: String(line.migration), seconds: (line.duration_ms as number) / 1000 }));
+  return {
+    notes: `HNSW builds at ${sized.map((s) => `${s.maintenance_work_mem_kb / 1024}MB`).join(', ')}, ${sized[0]?.parallel_workers ?? '?'} worker(s)`,
+    profile,
+  };
 }
 
 /** Runs `way` on a fresh copy of the template while the writer inserts, then checks the result is whole. */
-async function measure(database: string, way: (database: string) => Promise<string>) {
+async function measure(database: string, way: (database: string) => Promise<{ notes: string; profile: Profile }>) {
   await sql('postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await sql('postgres', `CREATE DATABASE ${database} TEMPLATE halfvec_template STRATEGY FILE_COPY`);
   const writer = startWriter(database);
   await writer.warm;
   const started = performance.now();
-  const notes = await way(database);
+  const { notes, profile } = await way(database);
   const ms = performance.now() - started;
   const { longestMs, inserts } = await writer.stop();
+  // HOT updates add no index entries; the others add one to every index of the table, HNSW ones included
+  const updates = await sql(
+    database,
+    `SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname IN ('code_chunks', 'memories') ORDER BY relname`,
+  );
   const [check] = await sql(
     database,
     `SELECT (SELECT count(*) FROM code_chunks WHERE embedding_text_half IS NULL OR embedding_code_half IS NULL)::int AS unfilled,
@@ -216,6 +245,8 @@ async function measure(database: string, way: (database: string) => Promise<stri
     throw new Error(`${database}: incomplete (${JSON.stringify(check)})`);
   await sql('postgres', `DROP DATABASE ${database} WITH (FORCE)`);
   console.error(`${database}: ${(ms / 1000).toFixed(1)} s, longest writer wait ${(longestMs / 1000).toFixed(2)} s`);
+  for (const { step, seconds } of profile) console.error(`  ${seconds.toFixed(1).padStart(7)} s  ${step}`);
+  for (const u of updates) console.error(`  ${u.relname}: ${u.n_tup_upd} row updates, ${u.n_tup_hot_upd} of them HOT`);
   return { seconds: ms / 1000, longestStallS: longestMs / 1000, inserts, notes };
 }
 
