@@ -6,7 +6,7 @@
 // project's compose.yaml (PostgreSQL's defaults, shm_size 1g) and MnemoLite's maintenance_work_mem=256MB.
 //   node bench/halfvec-at-scale.ts   (after npm run build; BENCH_PG_IMAGE or TEST_PG_IMAGE names the image)
 // BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_SETTINGS (compose,256MB) picks
-// the server settings. Prints a Markdown table, and on stderr where each way spent its time.
+// the server settings and BENCH_WAYS (a,b) the ways. Prints a Markdown table, and on stderr where each way spent its time.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ const MEMORIES = Number(process.env.BENCH_MEMORIES ?? 20_000);
 const WRITER_INTERVAL_MS = 50;
 const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
 const SETTINGS = (process.env.BENCH_SETTINGS ?? 'compose,256MB').split(',');
+const WAYS = (process.env.BENCH_WAYS ?? 'a,b').split(',');
 const CLI = join(PROJECT_ROOT, 'dist/cli.js');
 const SHIPPED = join(PROJECT_ROOT, 'migrations');
 
@@ -113,8 +114,10 @@ try {
         : `ALTER SYSTEM SET maintenance_work_mem = '${value}'`,
     );
     await sql('postgres', 'SELECT pg_reload_conf()');
-    outcomes.push({ setting, way: '(a) Alembic b7c2e4f8a901', ...(await measure('bench_a', alembicWay)) });
-    outcomes.push({ setting, way: '(b) this chain, `up`', ...(await measure('bench_b', chainWay)) });
+    if (WAYS.includes('a'))
+      outcomes.push({ setting, way: '(a) Alembic b7c2e4f8a901', ...(await measure('bench_a', alembicWay)) });
+    if (WAYS.includes('b'))
+      outcomes.push({ setting, way: '(b) this chain, `up`', ...(await measure('bench_b', chainWay)) });
   }
   report(outcomes);
 } finally {
@@ -294,7 +297,8 @@ function report(outcomes: Outcome[]): void {
   console.log('| server setting | way | wall s | (b) / (a) | writer: longest wait s | writer inserts | notes |');
   console.log('|---|---|---|---|---|---|---|');
   for (const [i, o] of outcomes.entries()) {
-    const ratio = o.way.startsWith('(b)') ? (o.seconds / outcomes[i - 1]!.seconds).toFixed(2) : '';
+    const a = outcomes[i - 1];
+    const ratio = o.way.startsWith('(b)') && a?.way.startsWith('(a)') ? (o.seconds / a.seconds).toFixed(2) : '';
     console.log(
       `| ${o.setting} | ${o.way} | ${o.seconds.toFixed(1)} | ${ratio} | ${o.longestStallS.toFixed(2)} | ${o.inserts} | ${o.notes} |`,
     );

@@ -36,6 +36,14 @@ export interface BackfillProgress {
 const FIELDS = ['table', 'key', 'set', 'pending'] as const;
 
 /**
+ * While a backfill runs, row versions wider than this keep their widest values in TOAST (PostgreSQL's
+ * default is 2032). A row given a 1.5 kB embedding then stays about as narrow as it was, so its new
+ * version fits in the page room its predecessors left: a HOT update, which adds no entry to any index
+ * of the table, where every other update inserts into each of its HNSW indexes (bench:halfvec).
+ */
+export const COMPACT_ROW_BYTES = 1024;
+
+/**
  * The backfills a migration module declares, or undefined. A declared backfill is the
  * migration's up, so it may not also export one; and it must say what down does, since
  * node-pg-migrate would otherwise replay up (the backfill) as down.
@@ -92,6 +100,11 @@ async function runBackfill(
       'the filled rows stay, the batch under way was rolled back, and the next run fills the rest; the migration lock is released',
     );
   follow(progress);
+  // one left by a run that was killed is ours, not the table's own
+  const own = await database.toastTupleTarget(backfill.table);
+  const restore = own === COMPACT_ROW_BYTES ? undefined : own;
+  if (progress.total > 0 && (own ?? 2032) > COMPACT_ROW_BYTES)
+    await database.setToastTupleTarget(backfill.table, COMPACT_ROW_BYTES);
   let after: string | undefined;
   let size = FIRST_BATCH;
   let batches = 0;
@@ -116,6 +129,15 @@ async function runBackfill(
     }
   } finally {
     follow(undefined);
+    if ((await database.toastTupleTarget(backfill.table).catch(() => restore)) !== restore)
+      await database
+        .setToastTupleTarget(backfill.table, restore)
+        .catch((error) =>
+          log.warn(
+            `toast_tuple_target of ${backfill.table} not restored (${error.message}); the next run of ${migration} restores it`,
+            { migration },
+          ),
+        );
   }
   log.info(`filled ${progress.done} rows of ${backfill.table} in ${batches} batches`, {
     migration,

@@ -75,6 +75,8 @@ export class MemoryServer {
   private readonly tables = new Map<string, Map<string, string>>();
   /** `schema.table` -> its rows, for backfills */
   private readonly rows = new Map<string, Row[]>();
+  /** `schema.table` -> its toast_tuple_target, when set */
+  readonly toastTupleTargets = new Map<string, number>();
   /** `schema.index` */
   private readonly indexes = new Map<string, MemoryIndex>();
   private alembic: string[] | undefined;
@@ -372,6 +374,15 @@ export class MemoryDatabase implements Database {
       .slice(0, limit);
     for (const row of picked) for (const [target, source] of copies) row[target] = row[source];
     return { filled: picked.length, last: picked.length ? String(key(picked.at(-1)!)) : undefined };
+  }
+
+  async toastTupleTarget(table: string): Promise<number | undefined> {
+    return this.server.toastTupleTargets.get(qualified(table));
+  }
+
+  async setToastTupleTarget(table: string, bytes: number | undefined): Promise<void> {
+    if (bytes === undefined) this.server.toastTupleTargets.delete(qualified(table));
+    else this.server.toastTupleTargets.set(qualified(table), bytes);
   }
 
   /** Every session owns its server: the other session of the probe is a new one. */

@@ -173,6 +173,10 @@ export interface Database {
   pendingRows(backfill: Backfill): Promise<number>;
   /** Fills up to `limit` pending rows with keys after `after` (all keys when undefined), in key order. */
   backfillBatch(backfill: Backfill, after: string | undefined, limit: number): Promise<BackfillBatch>;
+  /** The table's toast_tuple_target storage parameter, in bytes; undefined when it has the default. */
+  toastTupleTarget(table: string): Promise<number | undefined>;
+  /** Sets it (undefined resets it): a row version wider than this moves its widest values to TOAST. */
+  setToastTupleTarget(table: string, bytes: number | undefined): Promise<void>;
 
   // session
   /** Reads pg_backend_pid() around a transaction of a second, short session, to tell how a pooler hands out servers. */

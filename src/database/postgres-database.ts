@@ -354,6 +354,23 @@ export class PostgresDatabase implements Database {
     return { filled: rows[0]!.filled, last: rows[0]!.last ?? undefined };
   }
 
+  async toastTupleTarget(table: string): Promise<number | undefined> {
+    const { rows } = await this.client.query<{ bytes: number | null }>(
+      `select (select option_value::int from pg_options_to_table(c.reloptions) where option_name = 'toast_tuple_target') as bytes
+         from pg_class c where c.oid = $1::regclass`,
+      [table],
+    );
+    return rows[0]?.bytes ?? undefined;
+  }
+
+  async setToastTupleTarget(table: string, bytes: number | undefined): Promise<void> {
+    await this.client.query(
+      bytes === undefined
+        ? `alter table ${table} reset (toast_tuple_target)`
+        : `alter table ${table} set (toast_tuple_target = ${Math.trunc(bytes)})`,
+    );
+  }
+
   async probePooling(): Promise<PoolingProbe> {
     const backendPid = async (client: pg.Client) =>
       (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;

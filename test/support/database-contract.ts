@@ -269,6 +269,15 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         expect(rows.map((row) => row.d)).toEqual(rows.map((row) => row.c));
       });
 
+      it("a table's toast_tuple_target: the default until set, what was set, the default again once reset", async () => {
+        await arrange();
+        expect(await db.toastTupleTarget('t')).toBeUndefined();
+        await db.setToastTupleTarget('t', 1024);
+        expect(await db.toastTupleTarget('public.t')).toBe(1024);
+        await db.setToastTupleTarget('t', undefined);
+        expect(await db.toastTupleTarget('t')).toBeUndefined();
+      });
+
       it('a rerun finds nothing pending: no row is filled twice', async () => {
         await arrange();
         let after: string | undefined;
