@@ -86,7 +86,7 @@ const lowerCaseChoice = <T extends string>(choices: readonly T[], aliases: Recor
   makeValidator<T>((input) => {
     const value = input.trim().toLowerCase();
     if ((choices as readonly string[]).includes(value)) return value as T;
-    if (value in aliases) return aliases[value]!;
+    if (Object.hasOwn(aliases, value)) return aliases[value]!; // not `in`: '__proto__' is in every object
     throw new Error(`must be one of ${choices.join(', ')}`);
   });
 

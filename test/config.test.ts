@@ -85,6 +85,13 @@ describe('connection settings', () => {
     });
   });
 
+  it('a choice that is a name every object has (__proto__, constructor) is refused like any other', () => {
+    for (const value of ['__proto__', 'constructor', 'toString'])
+      expect(problemsOf({ DATABASE_URL: 'postgresql://u:p@h/db', PGSSLMODE: value }).join('\n')).toContain(
+        'PGSSLMODE: must be one of disable, allow',
+      );
+  });
+
   it('reads DATABASE_URL_FILE and POSTGRES_PASSWORD_FILE, trimming the trailing newline', () => {
     expect(loadConfig({ POSTGRES_PASSWORD_FILE: secretFile('from-a-file\n') }).database.client.password).toBe(
       'from-a-file',

@@ -45,6 +45,14 @@ it('restarted during CREATE INDEX CONCURRENTLY: exit 4, then the rerun rebuilds 
   const { child, done } = startCli(['up'], env());
   // the build has created its index (invalid) and waits for the test's open write
   await waitForOutput(child, `still running ${INDEX_MIGRATION}: `, 60_000);
+  const index = () =>
+    on(db.name).query<{ valid: boolean }>(
+      `select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname like 'vectors_hnsw%'`,
+    );
+  await expect.poll(index, { timeout: 10_000, interval: 50 }).toEqual([{ valid: false }]);
+  // The runner commits asynchronously (apply.ts): the index's catalog row may not be on disk yet, and a
+  // crash would lose it (then the rerun just builds it). A synchronous commit of ours flushes the WAL up to it.
+  await on(db.name).query('select pg_current_xact_id()');
   await server.restart(); // docker restart -t 0: PostgreSQL is killed, then recovers from its WAL
   const cut = await done;
   expect(cut.code, cut.stderr).toBe(4);
@@ -52,10 +60,6 @@ it('restarted during CREATE INDEX CONCURRENTLY: exit 4, then the rerun rebuilds 
   expect(cut.stderr).toContain(`during ${INDEX_MIGRATION}`);
 
   const after = on(db.name);
-  const index = () =>
-    after.query<{ valid: boolean }>(
-      `select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname like 'vectors_hnsw%'`,
-    );
   expect(await index()).toEqual([{ valid: false }]); // the interrupted build's leftover
   expect(await after.query('select name from pgmigrations where name = $1', [INDEX_MIGRATION])).toEqual([]);
 
