@@ -42,6 +42,7 @@ const FIELDS = ['table', 'key', 'set', 'pending'] as const;
  * of the table, where every other update inserts into each of its HNSW indexes (bench:halfvec).
  */
 export const COMPACT_ROW_BYTES = 1024;
+const POSTGRES_TOAST_TUPLE_TARGET = 2032;
 
 /**
  * The backfills a migration module declares, or undefined. A declared backfill is the
@@ -103,8 +104,8 @@ async function runBackfill(
   // one left by a run that was killed is ours, not the table's own
   const own = await database.toastTupleTarget(backfill.table);
   const restore = own === COMPACT_ROW_BYTES ? undefined : own;
-  if (progress.total > 0 && (own ?? 2032) > COMPACT_ROW_BYTES)
-    await database.setToastTupleTarget(backfill.table, COMPACT_ROW_BYTES);
+  const lower = progress.total > 0 && (own ?? POSTGRES_TOAST_TUPLE_TARGET) > COMPACT_ROW_BYTES;
+  if (lower) await database.setToastTupleTarget(backfill.table, COMPACT_ROW_BYTES);
   let after: string | undefined;
   let size = FIRST_BATCH;
   let batches = 0;
@@ -129,7 +130,7 @@ async function runBackfill(
     }
   } finally {
     follow(undefined);
-    if ((await database.toastTupleTarget(backfill.table).catch(() => restore)) !== restore)
+    if (lower || own === COMPACT_ROW_BYTES)
       await database
         .setToastTupleTarget(backfill.table, restore)
         .catch((error) =>
