@@ -1,40 +1,66 @@
 #!/usr/bin/env bash
 # scripts/mnemolite-fixtures.sh - regenerate test/fixtures/mnemolite/: one SQL file per real MnemoLite database state
 # (schema + rows in every table) and its catalog listing. Each state is built by MnemoLite's own, unmodified files and
-# Alembic through ../shared/mnemolite-real/build.sh, seeded by the rows below, and dumped with pg_dump inside the
-# server container (the server is PostgreSQL 17; the host's pg_dump may be older). Not run in CI.
+# Alembic through ../shared/mnemolite-real/build.sh at the MnemoLite commit of the day that database was first started,
+# then, for a database upgraded later, the hand-run files published since and Alembic at a later commit; it is seeded
+# by the rows below and dumped with pg_dump inside the server container (the server is PostgreSQL 17; the host's
+# pg_dump may be older). Not run in CI.
 # Needs: MNEMO_MIRROR (git dir of giak/mnemo-lite, see ../shared/mnemolite-real/README.md), a Docker engine
 # (DOCKER_HOST) and the image local/pgvector-partman:pg17. Starts container fixtures-pg on 127.0.0.1:55630 and
-# removes it at the end. Usage: scripts/mnemolite-fixtures.sh (from anywhere).
+# removes it at the end. Usage: scripts/mnemolite-fixtures.sh [STATE...] (from anywhere; no STATE: all of them).
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REAL=$ROOT/../shared/mnemolite-real
-OUT=$ROOT/test/fixtures/mnemolite
+OUT=${FIXTURES_OUT:-$ROOT/test/fixtures/mnemolite}
 IMAGE=local/pgvector-partman:pg17 NAME=fixtures-pg PORT=55630
 [ -n "${MNEMO_MIRROR:-}" ] || { echo "set MNEMO_MIRROR to the git dir of giak/mnemo-lite" >&2; exit 2; }
 [ -x "$REAL/build.sh" ] || { echo "missing $REAL/build.sh" >&2; exit 2; }
-COMMIT=$(git -c safe.directory='*' -C "$MNEMO_MIRROR" rev-parse "${MNEMO_REF:-HEAD}^{commit}")
+HEAD_COMMIT=$(git -c safe.directory='*' -C "$MNEMO_MIRROR" rev-parse "${MNEMO_REF:-HEAD}^{commit}")
 
-# state name, then the build.sh environment and revision that build it
+# state name, the MnemoLite commit the database was first started at (HEAD: the mirror's), the build.sh environment
+# and revision that build it, then what its operator ran later (`;`-separated): `sql COMMIT FILE...` runs hand-run
+# files as published at COMMIT with psql's default ON_ERROR_STOP=off (as an operator ran them: a failing statement
+# is reported and the file goes on), `alembic COMMIT REV` runs `alembic upgrade REV` with the Alembic of COMMIT.
 STATES=(
-  "compose-half        MNEMO_INIT_MODE=compose init"
-  "init                MNEMO_INIT_MODE=main init"
-  "9dde1f9db172        MNEMO_HANDSQL=auto 9dde1f9db172"
-  "a40a6de7d379        MNEMO_HANDSQL=none a40a6de7d379"
-  "a40a6de7d379+handsql MNEMO_HANDSQL=all a40a6de7d379"
-  "b7c2e4f8a901        MNEMO_HANDSQL=auto b7c2e4f8a901"
-  "c4d7f2a8e102        MNEMO_HANDSQL=auto c4d7f2a8e102"
-  "e5a8b3c9d203        MNEMO_HANDSQL=auto e5a8b3c9d203"
-  "f1a2b3c4d506        MNEMO_HANDSQL=auto f1a2b3c4d506"
-  "a1b2c3d4e5f6        MNEMO_HANDSQL=auto a1b2c3d4e5f6"
-  "b2c3d4e5f6a7        MNEMO_HANDSQL=auto b2c3d4e5f6a7"
-  "c3d4e5f6a7b8        MNEMO_HANDSQL=auto c3d4e5f6a7b8"
-  "20260403_0000       MNEMO_HANDSQL=auto 20260403_0000"
-  "20260404_0000       MNEMO_HANDSQL=auto 20260404_0000"
-  "20260410_0000       MNEMO_HANDSQL=auto 20260410_0000"
-  "compose-head        MNEMO_INIT_MODE=compose head"
+  "compose-half         HEAD    MNEMO_INIT_MODE=compose init"
+  "init                 HEAD    MNEMO_INIT_MODE=main init"
+  "9dde1f9db172         HEAD    MNEMO_HANDSQL=auto 9dde1f9db172"
+  "a40a6de7d379         HEAD    MNEMO_HANDSQL=none a40a6de7d379"
+  "a40a6de7d379+handsql HEAD    MNEMO_HANDSQL=all a40a6de7d379"
+  "b7c2e4f8a901         HEAD    MNEMO_HANDSQL=auto b7c2e4f8a901"
+  "c4d7f2a8e102         HEAD    MNEMO_HANDSQL=auto c4d7f2a8e102"
+  "e5a8b3c9d203         HEAD    MNEMO_HANDSQL=auto e5a8b3c9d203"
+  "f1a2b3c4d506         HEAD    MNEMO_HANDSQL=auto f1a2b3c4d506"
+  "a1b2c3d4e5f6         HEAD    MNEMO_HANDSQL=auto a1b2c3d4e5f6"
+  "b2c3d4e5f6a7         HEAD    MNEMO_HANDSQL=auto b2c3d4e5f6a7"
+  "c3d4e5f6a7b8         HEAD    MNEMO_HANDSQL=auto c3d4e5f6a7b8"
+  "20260403_0000        HEAD    MNEMO_HANDSQL=auto 20260403_0000"
+  "20260404_0000        HEAD    MNEMO_HANDSQL=auto 20260404_0000"
+  "20260410_0000        HEAD    MNEMO_HANDSQL=auto 20260410_0000"
+  "compose-head         HEAD    MNEMO_INIT_MODE=compose head"
 )
-
+# Earlier days (docs/mnemolite-history.md): a fresh install at a commit, with none or all of that day's hand-run
+# files, at that day's Alembic head; and databases first started on an earlier day, then upgraded.
+LATER_FILES="v9_to_v10_rich_metadata.sql 008_create_indexing_errors_table.sql v8_to_v9_create_projects_table.sql"
+LATER_FILES+=" v9_to_v10_add_trgm_index_memories.sql v8_to_v9_add_embedding_source.sql"
+STATES+=(
+  "2b75881              2b75881 MNEMO_INIT_MODE=main init"
+  "8509181              8509181 MNEMO_HANDSQL=none head"
+  "467bf23              467bf23 MNEMO_HANDSQL=none head"
+  "d3e9dda+handsql      d3e9dda MNEMO_HANDSQL=all head"
+  "7a9b7cb+handsql      7a9b7cb MNEMO_HANDSQL=all head"
+  "05d7797+handsql      05d7797 MNEMO_HANDSQL=all head"
+  "da4975f+handsql      da4975f MNEMO_HANDSQL=all head"
+  "af87d4e+handsql      af87d4e MNEMO_HANDSQL=all head"
+  "69a52e3+handsql      69a52e3 MNEMO_HANDSQL=all head"
+  "c79727b+handsql      c79727b MNEMO_HANDSQL=all head"
+  "d1acec1+handsql      d1acec1 MNEMO_HANDSQL=all head"
+  "66907b2+handsql      66907b2 MNEMO_HANDSQL=all head"
+  "fe5bd9b+handsql      66907b2 MNEMO_HANDSQL=all head;sql fe5bd9b v9_to_v10_add_trgm_index_memories.sql"
+  "8509181..head        8509181 MNEMO_HANDSQL=none head;alembic HEAD a40a6de7d379;sql HEAD *;alembic HEAD head"
+  "69a52e3+handsql..head 69a52e3 MNEMO_HANDSQL=all head;sql HEAD $LATER_FILES;alembic HEAD head"
+  "head-without-trgm    HEAD    MNEMO_HANDSQL=none a40a6de7d379;sql HEAD -v9_to_v10_add_trgm_index_memories.sql;alembic HEAD head"
+)
 # The rows. pg_temp.seed(table, rows) inserts each JSON object's keys that are columns of the table at this state
 # (columns added later are left to their defaults, tables not there yet are skipped), so one list serves every state.
 # MnemoLite's own seed rows stay; their random ids and now() timestamps are pinned so that reruns give the same files.
@@ -156,6 +182,15 @@ SELECT pg_temp.seed('memories', jsonb_build_array(
     'project_id', NULL, 'embedding', NULL, 'related_chunks', '[]'::jsonb, 'deleted_at', '2025-10-26 11:00:00+00',
     'metadata', '{"status": "dropped"}'::jsonb)));
 
+-- before MnemoLite had a projects table (2025-11-12) nothing checked memories.project_id; the seed's memories are then
+-- global ones (NULL), so that the foreign key MnemoLite added that day holds (test/mnemolite-states.test.ts also
+-- runs one with a project id no project has)
+DO $$ BEGIN
+  IF to_regclass('public.memories') IS NOT NULL AND to_regclass('public.projects') IS NULL THEN
+    UPDATE memories SET project_id = NULL;
+  END IF;
+END $$;
+
 SELECT pg_temp.seed('error_logs', jsonb_build_array(
   jsonb_build_object('id', '00000000-0000-4000-8000-0000000e1001', 'timestamp', '2025-10-28 03:12:00+00', 'severity', 'ERROR',
     'category', 'database', 'service', 'api', 'error_type', 'OperationalError', 'message', 'connection refused',
@@ -236,20 +271,60 @@ SERVER=$(psqlc -d postgres -c "select 'PostgreSQL ' || current_setting('server_v
   from pg_available_extensions where name = 'vector'")
 DUMPER=$(docker exec "$NAME" pg_dump --version)
 
+# later steps of a state (see STATES): hand-run files published at a commit, and Alembic at a commit
+mirror() { git -c safe.directory='*' -C "$MNEMO_MIRROR" "$@"; }
+hand_files() {  # hand_files COMMIT SPEC...: `*` every file, `-NAME` every file but NAME, else the names as given
+  local ref=$1 all; shift
+  all=$(mirror ls-tree --name-only "$ref" db/migrations/ | sed 's#.*/##' | grep -E '\.sql$' | grep -v '_rollback\.sql$' | LC_ALL=C sort)
+  case ${1:-} in
+    '*') echo "$all" ;;
+    -*) grep -vxF "${1#-}" <<<"$all" ;;
+    *) printf '%s\n' "$@" ;;
+  esac
+}
+later_step() {  # later_step DB STEP...
+  local db=$1 kind=$2 ref=$3 url="postgresql://mnemo:mnemopass@127.0.0.1:$PORT/$1" f; shift 3
+  case $kind in
+    sql)
+      for f in $(hand_files "$ref" "$@"); do
+        if [ "$f" = 008_create_indexing_errors_table.sql ] && [ -n "$(psqlc -d "$db" -c "select to_regclass('public.indexing_errors')")" ]; then
+          echo "   skip $f (indexing_errors is there)" >&2; continue
+        fi
+        echo "   sql $f @ $ref" >&2
+        mirror show "$ref:db/migrations/$f" | docker exec -i "$NAME" psql -X -q -U mnemo -d "$db" >/dev/null 2>"$W/err" || true
+        sed 's/^/     | /' "$W/err" >&2
+      done ;;
+    alembic) echo "   alembic upgrade $1 @ $ref" >&2; MNEMO_REF=$ref "$REAL/alembic.sh" "$url" upgrade "$1" >/dev/null ;;
+    *) echo "unknown later step: $kind" >&2; exit 2 ;;
+  esac
+}
+W=$(mktemp -d); trap 'cleanup; rm -rf "$W"' EXIT
+
 mkdir -p "$OUT/catalog"
-rm -f "$OUT"/*.sql "$OUT"/catalog/*.txt
 i=0
 for line in "${STATES[@]}"; do
-  read -r state envset rev <<<"$line"
+  read -r state ref envset rev <<<"${line%%;*}"
+  if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qxF "$state"; then continue; fi
+  [ "$ref" = HEAD ] && ref=$HEAD_COMMIT
+  commit=$(mirror rev-parse "$ref^{commit}")
   db=f$(printf %02d $i); i=$((i + 1))
   psqlc -d postgres -c "drop database if exists $db with (force)" -c "create database $db"
-  echo "== $state: $envset build.sh $rev" >&2
-  env "$envset" "$REAL/build.sh" "$rev" "postgresql://mnemo:mnemopass@127.0.0.1:$PORT/$db" | tail -1 >&2
+  echo "== $state: $envset build.sh $rev at $ref" >&2
+  MNEMO_REF=$commit env "$envset" "$REAL/build.sh" "$rev" "postgresql://mnemo:mnemopass@127.0.0.1:$PORT/$db" | tail -1 >&2
+  later=
+  if [[ $line == *';'* ]]; then
+    IFS=';' read -ra steps <<<"${line#*;}"
+    for s in "${steps[@]}"; do
+      # shellcheck disable=SC2086 # a step is words
+      set -f; later_step "$db" $s; set +f
+      later+="; then ${s%% *} $(cut -d' ' -f2 <<<"$s" | sed "s/^HEAD$/${HEAD_COMMIT:0:7}/") $(cut -d' ' -f3- <<<"$s")"
+    done
+  fi
   psqlc -d "$db" <<<"$SEED" >/dev/null
   {
     echo "-- MnemoLite database state: $state"
     echo "-- Built by ../shared/mnemolite-real/build.sh $rev with $envset (MnemoLite's own unmodified db/init, db/migrations"
-    echo "-- and Alembic files) at MnemoLite commit $COMMIT, then seeded by scripts/mnemolite-fixtures.sh"
+    echo "-- and Alembic files) at MnemoLite commit $commit${later}, then seeded by scripts/mnemolite-fixtures.sh"
     echo "-- (rows in every table). Server: $IMAGE ($SERVER); $DUMPER"
     echo "-- (--column-inserts --no-owner --no-privileges; psql meta-commands removed). Regenerate: scripts/mnemolite-fixtures.sh"
     # \restrict/\unrestrict carry a random key and are psql meta-commands: node-postgres cannot send them

@@ -11,7 +11,10 @@ export interface Drift {
   changed: MigrationFile[];
   /** applied, but no longer on disk: the database is ahead of these files */
   missing: AppliedMigration[];
-  /** pending migrations that sort before one already applied (branches merged) */
+  /**
+   * pending migrations that sort before one already applied (branches merged); not those that sort before
+   * stamped ones only: adoption stamped those together and left these to apply, on a rerun too
+   */
   outOfOrder: MigrationFile[];
   /** applied before checksums were kept, or with a former content of a rewritten file: their checksum is to be recorded, not flagged */
   unrecorded: MigrationFile[];
@@ -23,6 +26,10 @@ export function compare(files: readonly MigrationFile[], applied: readonly Appli
   const drift: Drift = { pending: [], changed: [], missing: [], outOfOrder: [], unrecorded: [] };
 
   for (const row of applied) if (!onDisk.has(row.name)) drift.missing.push(row);
+  // the rows of the first transaction, when it recorded several: adoption stamped them
+  const firstRunOn = applied[0]?.runOn.getTime();
+  const first = applied.filter((row) => row.runOn.getTime() === firstRunOn);
+  const stampedTogether = (name: string) => first.length > 1 && first.some((row) => row.name === name);
   let lastApplied = -1;
   files.forEach((file, index) => {
     const row = byName.get(file.name);
@@ -30,7 +37,7 @@ export function compare(files: readonly MigrationFile[], applied: readonly Appli
       drift.pending.push(file);
       return;
     }
-    lastApplied = index;
+    if (!stampedTogether(file.name)) lastApplied = index;
     if (row.checksum === null) drift.unrecorded.push(file);
     else if (row.checksum.trim() === file.checksum) return;
     else if (file.formerChecksums.includes(row.checksum.trim())) drift.unrecorded.push(file);

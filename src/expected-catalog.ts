@@ -35,22 +35,35 @@ export function expectedFile(migrationsDir: string, name: string): string {
 }
 
 export function readExpectedCatalogs(migrationsDir: string, files: readonly MigrationFile[]): ExpectedCatalogs {
+  const { deltas, unknownFrom } = readDeltas(migrationsDir, files);
   const points: ExpectedCatalogs['points'] = [];
   let catalog = new Set<string>();
+  for (const delta of deltas) {
+    catalog = applyDelta(catalog, delta);
+    points.push({ name: delta.name, catalog });
+  }
+  return unknownFrom === undefined ? { points } : { points, unknownFrom };
+}
+
+/** The catalog change of each migration, in order, up to the first migration without an expected file. */
+export function readDeltas(
+  migrationsDir: string,
+  files: readonly MigrationFile[],
+): { deltas: (CatalogDelta & { name: string })[]; unknownFrom?: string } {
+  const deltas: (CatalogDelta & { name: string })[] = [];
   for (const file of files) {
     let text: string;
     try {
       text = readFileSync(expectedFile(migrationsDir, file.name), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { points, unknownFrom: file.name };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { deltas, unknownFrom: file.name };
       throw new ConfigError(
         `expected catalog of ${file.name} cannot be read (${(error as NodeJS.ErrnoException).code})`,
       );
     }
-    catalog = applyDelta(catalog, parseDelta(text, file.name));
-    points.push({ name: file.name, catalog });
+    deltas.push({ name: file.name, ...parseDelta(text, file.name) });
   }
-  return { points };
+  return { deltas };
 }
 
 export function parseDelta(text: string, name: string): CatalogDelta {

@@ -25,6 +25,8 @@ export interface Running {
 
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
+const FOREIGN_KEY_VIOLATION = '23503';
+const CHECK_VIOLATION = '23514';
 // a parallel build's shared memory does not fit in the server's /dev/shm (Docker gives 64MB unless told)
 const DISK_FULL = '53100';
 const NO_SHARED_MEMORY = /could not resize shared memory segment/;
@@ -68,6 +70,13 @@ export async function explainFailure(session: Session, error: unknown, running: 
         `invalid indexes left behind: ${invalid.join(', ')} (the rerun drops and rebuilds them, or drop them with DROP INDEX CONCURRENTLY)`,
       );
   }
+  if (
+    (pgError.code === FOREIGN_KEY_VIOLATION || pgError.code === CHECK_VIOLATION) &&
+    /\bvalidate\s+constraint\b/i.test(running?.statement ?? '')
+  )
+    details.push(
+      'rows already in the table break the constraint this migration validates (detail names one): fix or remove them, then run `up` again; the migrations before this one stay applied',
+    );
   if (pgError.code === LOCK_NOT_AVAILABLE) {
     const blockers = (await database.blockers().catch(() => [])).map(describeBlocker);
     const failure = new MigrationFailed(

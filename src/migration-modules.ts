@@ -8,8 +8,13 @@ import { isSql, loadMigration } from './migration-loader.ts';
 export interface Replaces {
   /** Alembic revisions whose schema is the point right after this migration */
   alembic?: readonly string[];
-  /** MnemoLite's files it stands for, for people reading it */
+  /** MnemoLite's files it stands for, for people reading it and for refusals */
   sources?: readonly string[];
+  /**
+   * Catalog lines of forms MnemoLite's own files made (on some path) that no migration makes: adoption
+   * runs this migration again on a database holding one, and it brings the object to the chain's form
+   */
+  earlierForms?: readonly string[];
 }
 
 export async function readReplaces(file: MigrationFile): Promise<Replaces | undefined> {

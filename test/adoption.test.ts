@@ -31,34 +31,43 @@ describe('a database without history that matches no point of the chain', () => 
     const result = await up();
     expect(result.code).toBe(6);
     expect(result.stderr).toContain(
-      'matches no point of the chain; nearest: 20251001000002000_indexing-errors, 2 differences; nothing was changed',
+      'database has no migration history and 2 objects are in a form this chain cannot bring to head; nothing was changed',
     );
+    // each object: what is wrong, the form found, the forms the chain knows, and MnemoLite's files that make the nearest
+    expect(result.stderr).toContain('column public.edges.properties: found in a form no migration of the chain makes');
+    expect(result.stderr).toContain("found: jsonb null default='[]'::jsonb");
+    expect(result.stderr).toContain("known: jsonb null default='{}'::jsonb, after 20251001000000000_baseline");
     expect(result.stderr).toContain(
-      'missing: index public.nodes.nodes_type_idx: CREATE INDEX nodes_type_idx ON public.nodes USING btree (node_type)',
+      'nearest: as 20251001000000000_baseline makes it (db/init/01-extensions.sql, MnemoLite 2b75881 (2025-10-12); db/init/01-init.sql, MnemoLite 2b75881 (2025-10-12))',
     );
-    expect(result.stderr).toContain("different: column public.edges.properties jsonb null default='[]'::jsonb");
+    expect(result.stderr).toMatch(
+      /index public\.nodes\.nodes_type_idx: 20251001000000000_baseline is partly there: .* this is not/,
+    );
     expect(await catalog()).toEqual(before);
   });
 
-  it('another application’s tables: refused, not taken for an empty database', async () => {
+  it('another application’s tables: refused, naming them, not taken for an empty database', async () => {
     await db.query('create table invoices (id int primary key)');
     const result = await up();
     expect(result.code).toBe(6);
-    expect(result.stderr).toContain('matches no point of the chain');
+    expect(result.stderr).toContain(
+      'holds nothing this chain makes, but 1 object of its own: not a MnemoLite database',
+    );
+    expect(result.stderr).toContain('not made by this chain: table public.invoices');
     expect((await catalog()).ledger).toBe(false);
   });
 
-  it('an Alembic revision its schema is not at: refused, the nearest point of that revision named', async () => {
+  it('an Alembic revision whose tables are not there: they are applied, and a warning says so', async () => {
     await restoreState(db.url, 'init');
     await db.query(
       `create table alembic_version (version_num varchar(32) primary key); insert into alembic_version values ('a40a6de7d379')`,
     );
-    const result = await up();
-    expect(result.code).toBe(6);
+    const result = await runInProcess(['up', '--json'], { DATABASE_URL: db.url });
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(
-      '(alembic_version says a40a6de7d379) matches no point of the chain; nearest: 20251002000002000_code-chunks-embedding-code-hnsw',
+      'alembic_version says a40a6de7d379, but what these 3 migrations make for Alembic revisions up to it is not there, so they are applied: 20251002000000000_code-chunks, 20251002000001000_code-chunks-embedding-text-hnsw, 20251002000002000_code-chunks-embedding-code-hnsw',
     );
-    expect(result.stderr).toContain('missing: table public.code_chunks');
+    expect(JSON.parse(result.stdout).applied).toContain('20251002000000000_code-chunks');
   });
 
   it('an unknown Alembic revision: refused, naming it and the known ones', async () => {
@@ -83,6 +92,30 @@ describe('a database without history that matches no point of the chain', () => 
     expect(result.code).toBe(6);
     expect(result.stderr).toContain('1_add has no expected catalog');
     expect(result.stderr).toContain('snapshot');
+  });
+});
+
+describe('data MnemoLite never checked', () => {
+  it('a memory scoped to a project no project row has: up stops at the validation (1) saying what to fix; the rerun finishes', async () => {
+    // before MnemoLite's projects table (2025-11-12) its API stored any project id
+    await restoreState(db.url, '69a52e3+handsql');
+    await db.query(
+      `update memories set project_id = '00000000-0000-4000-8000-0000000000aa' where title like 'Decision%'`,
+    );
+    const failed = await runInProcess(['up'], { DATABASE_URL: db.url });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(
+      'migration 20251020000016000_memories-project-fk-validate failed and was rolled back',
+    );
+    expect(failed.stderr).toContain(
+      'detail: Key (project_id)=(00000000-0000-4000-8000-0000000000aa) is not present in table "projects".',
+    );
+    expect(failed.stderr).toContain('fix or remove them, then run `up` again');
+
+    await db.query(`update memories set project_id = null where project_id = '00000000-0000-4000-8000-0000000000aa'`);
+    const rerun = await runInProcess(['up'], { DATABASE_URL: db.url });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect((await runInProcess(['verify'], { DATABASE_URL: db.url })).code).toBe(0);
   });
 });
 

@@ -25,6 +25,14 @@ export interface PlannedMigration {
 export interface PlanResult {
   database: string;
   ledger: string;
+  /** on a database without history that `up` would adopt: what it would record without running, and why */
+  adoption?: {
+    stamp: string[];
+    because: string;
+    outOfOrder: string[];
+    reformed: { migration: string; object: string }[];
+    comments: string[];
+  };
   pending: PlannedMigration[];
 }
 
@@ -35,9 +43,21 @@ export const command: DatabaseCommand<undefined, PlanResult> = {
 };
 
 export async function plan(session: Session): Promise<PlanResult> {
-  const drift = compare(session.files, (await session.database.readLedger()).applied);
+  const { database, files, config, log } = session;
+  const ledger = await database.readLedger();
+  let toApply = compare(files, ledger.applied).pending;
+  let adoption: PlanResult['adoption'];
+  if (ledger.applied.length === 0) {
+    const { planAdoption } = await import('../adoption/plan-adoption.ts');
+    const adopt = await planAdoption(database, files, config.migrationsDir, log);
+    if (adopt.kind === 'adopt') {
+      const { stamp, apply, because, outOfOrder, reformed, comments } = adopt;
+      adoption = { stamp: stamp.map((file) => file.name), because, outOfOrder, reformed, comments };
+      toApply = apply;
+    }
+  }
   const pending: PlannedMigration[] = [];
-  for (const file of drift.pending) {
+  for (const file of toApply) {
     // only a table this same migration creates is invisible to others while it runs
     const created = new Set<string>();
     const { statements, transaction } = await renderMigrationSql(file.path, 'up');
@@ -61,19 +81,29 @@ export async function plan(session: Session): Promise<PlanResult> {
     }
     pending.push({ name: file.name, file: file.path, transaction, steps });
   }
-  return { database: session.config.database.display, ledger: session.database.ledgerName, pending };
+  return {
+    database: config.database.display,
+    ledger: database.ledgerName,
+    ...(adoption && { adoption }),
+    pending,
+  };
 }
 
 function formatPlan(result: PlanResult): string {
-  if (result.pending.length === 0) return `nothing to apply on ${result.database}`;
-  const lines = [
+  const lines = result.adoption ? formatAdoption(result.adoption, result.ledger) : [];
+  if (result.pending.length === 0) return [...lines, `nothing to apply on ${result.database}`].join('\n');
+  lines.push(
     `${result.pending.length} pending migration${result.pending.length === 1 ? '' : 's'} on ${result.database}`,
-  ];
+  );
   for (const migration of result.pending) {
     lines.push(
       '',
       `== ${migration.name} (${migration.transaction ? 'in one transaction' : 'NOT in a transaction: each statement commits on its own'})`,
     );
+    if (result.adoption?.outOfOrder.includes(migration.name))
+      lines.push('-- not there, and comes before migrations that are: applied now, it touches nothing they made');
+    for (const { object } of result.adoption?.reformed.filter((r) => r.migration === migration.name) ?? [])
+      lines.push(`-- again: ${object} is in a form MnemoLite made that the chain does not, and this rebuilds it`);
     for (const step of migration.steps) {
       for (const statement of step.statements) {
         lines.push(statement.sql.endsWith(';') ? statement.sql : `${statement.sql};`);
@@ -88,4 +118,16 @@ function formatPlan(result: PlanResult): string {
     lines.push(`-- then records ${migration.name} in ${result.ledger}`);
   }
   return lines.join('\n');
+}
+
+function formatAdoption(adoption: NonNullable<PlanResult['adoption']>, ledger: string): string[] {
+  const n = adoption.stamp.length;
+  return [
+    `no migration history: ${n} migration${n === 1 ? '' : 's'} would be recorded in ${ledger} without running (${adoption.because}):`,
+    ...adoption.stamp.map((name) => `  ${name}`),
+    ...(adoption.comments.length > 0
+      ? ["comments that differ from the chain's would be set to it:", ...adoption.comments.map((line) => `  ${line}`)]
+      : []),
+    '',
+  ];
 }

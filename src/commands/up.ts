@@ -1,6 +1,7 @@
 // `up`: bring the database to the newest migration on disk.
 import { assertNoDrift, compare, type Drift } from '../drift.ts';
 import { SchemaMismatch } from '../errors.ts';
+import { objectOf } from '../expected-catalog.ts';
 import type { Session } from '../session.ts';
 import { checkVectorDimensions } from '../vector-dimensions.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
@@ -12,6 +13,15 @@ export interface UpOptions {
 export interface UpResult {
   applied: string[];
   stamped: string[];
+  /** on a database adopted without history: what was found and done beyond stamping */
+  adoption?: {
+    /** applied although a later migration was already there (each touches nothing such a one made) */
+    outOfOrder: string[];
+    /** migrations run again to bring an object from a form MnemoLite made to the chain's: `migration: object` */
+    reformed: string[];
+    /** comments set to the chain's */
+    comments: string[];
+  };
   /** checksums recorded for migrations applied before checksums were kept */
   backfilled: string[];
   head: string;
@@ -45,27 +55,45 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
 
   return session.withLock(async () => {
     // only now that there is work: the modules that decide adoption and read what migrations create
-    const { planAdoption } = await import('../adoption.ts');
+    const { planAdoption } = await import('../adoption/plan-adoption.ts');
     const { checkExtensions } = await import('../required-extensions.ts');
     const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
     let ledger = await database.readLedger(); // again: another runner may have finished while we waited
     // before anything is written; adoption stamps only what exists, so its extensions are installed
     await checkExtensions(database, compare(files, ledger.applied).pending);
+    let adopted = false;
     if (ledger.applied.length === 0) {
       const plan = await planAdoption(database, files, config.migrationsDir, log);
-      if (plan.kind === 'stamp') {
-        await database.stamp(plan.through);
-        result.stamped = plan.through.map((file) => file.name);
+      if (plan.kind === 'adopt') {
+        await database.stamp(plan.stamp);
+        result.stamped = plan.stamp.map((file) => file.name);
         const [first, last, n] = [result.stamped[0], result.stamped.at(-1), result.stamped.length];
         log.info(
           `stamped ${n === 1 ? first : `${n} migrations (${first} … ${last})`} without running ${n === 1 ? 'it' : 'them'}: ${plan.because}`,
         );
+        for (const { migration, object } of plan.reformed)
+          log.warn(
+            `${object} is in a form MnemoLite made that the chain does not: ${migration} runs again to rebuild it`,
+          );
+        if (plan.comments.length > 0) {
+          await database.setComments(plan.comments);
+          log.warn(
+            `${plan.comments.length} comment${plan.comments.length === 1 ? '' : 's'} differed from the chain's and ${plan.comments.length === 1 ? 'was' : 'were'} set to it: ${plan.comments.map(objectOf).join(', ')}`,
+          );
+        }
+        result.adoption = {
+          outOfOrder: plan.outOfOrder,
+          reformed: plan.reformed.map(({ migration, object }) => `${migration}: ${object}`),
+          comments: plan.comments.map(objectOf),
+        };
+        adopted = true;
         ledger = await database.readLedger();
       }
     }
     const drift = compare(files, ledger.applied);
     assertNoDrift(drift);
-    refuseOutOfOrder(drift, options);
+    // adoption has decided which migrations may run before ones already there
+    refuseOutOfOrder(drift, { allowOutOfOrder: options.allowOutOfOrder || adopted });
     if (drift.unrecorded.length > 0) {
       await database.recordChecksums(drift.unrecorded);
       result.backfilled = drift.unrecorded.map((file) => file.name);

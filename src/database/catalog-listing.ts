@@ -97,3 +97,12 @@ with nsp as (
     from pg_catalog.pg_description ds join proc p on ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass and ds.objoid = p.oid
 )
 select line from lines order by line collate "C"`;
+
+const COMMENT_LINE = /^comment (table|column|index|view|function) (.+?): (.*)$/s;
+
+/** A catalog comment line taken apart: `comment column public.t.c: text` -> COMMENT ON COLUMN public.t.c IS 'text'. */
+export function parseCommentLine(line: string): { kind: string; target: string; text: string } {
+  const match = COMMENT_LINE.exec(line);
+  if (!match) throw new Error(`not a comment line of the catalog: ${line}`);
+  return { kind: match[1]!, target: match[2]!, text: match[3]! };
+}

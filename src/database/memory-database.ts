@@ -5,6 +5,7 @@
 
 import type { Backfill } from '../backfill.ts';
 import { DatabaseUnavailable } from '../errors.ts';
+import { parseCommentLine } from './catalog-listing.ts';
 import type {
   AppliedMigration,
   BackfillBatch,
@@ -80,6 +81,8 @@ export class MemoryServer {
   /** `schema.index` */
   private readonly indexes = new Map<string, MemoryIndex>();
   private alembic: string[] | undefined;
+  /** `table public.t` or `column public.t.c` -> comment text */
+  private readonly comments = new Map<string, string>();
   /** the other databases of this server, and whether our role may create more */
   readonly databases = new Set<string>();
   mayCreateDatabases = true;
@@ -125,6 +128,10 @@ export class MemoryServer {
   createIndex(table: string, name: string, column: string, options: { valid?: boolean } = {}): void {
     const schema = qualified(table).split('.')[0]!;
     this.indexes.set(`${schema}.${name}`, { table: qualified(table), column, valid: options.valid ?? true });
+  }
+
+  setComment(target: string, text: string): void {
+    this.comments.set(target, text);
   }
 
   setAlembicRevisions(revisions: string[]): void {
@@ -182,6 +189,7 @@ export class MemoryServer {
       rows: this.rows,
       indexes: this.indexes,
       alembic: this.alembic,
+      comments: this.comments,
       tableLocks: [...this.tableLocks.values()],
     };
   }
@@ -331,7 +339,7 @@ export class MemoryDatabase implements Database {
   }
 
   async catalog(): Promise<string[]> {
-    const { extensions, indexes } = this.server.snapshot();
+    const { extensions, indexes, comments } = this.server.snapshot();
     const tables = [...this.server.snapshot().tables].filter(([name]) => name !== 'public.alembic_version');
     const schemas = new Set(['public', ...tables.map(([name]) => name.split('.')[0]!)]);
     // with an empty search_path, types from an extension print qualified by its schema
@@ -351,8 +359,14 @@ export class MemoryDatabase implements Database {
         const bare = name.split('.')[1]!;
         return `index ${index.table}.${bare}: CREATE INDEX ${bare} ON ${index.table} USING btree (${index.column})${index.valid ? '' : ' [INVALID]'}`;
       }),
+      ...[...comments].map(([target, text]) => `comment ${target}: ${text}`),
     ];
     return lines.sort(byC);
+  }
+
+  async setComments(lines: readonly string[]): Promise<void> {
+    const parsed = lines.map(parseCommentLine); // all or nothing, as in one transaction
+    for (const { kind, target, text } of parsed) this.server.setComment(`${kind} ${target}`, text);
   }
 
   async pendingRows(backfill: Backfill): Promise<number> {

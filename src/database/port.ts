@@ -153,6 +153,8 @@ export interface Database {
   alembicRevisions(): Promise<string[] | undefined>;
   /** The live schema, one line per object, sorted in C collation (see catalog-listing.ts). */
   catalog(): Promise<string[]>;
+  /** Sets comments as catalog lines give them (`comment column public.t.c: text`), in one transaction. */
+  setComments(lines: readonly string[]): Promise<void>;
 
   // index builds
   /** `column` of `table` (`schema.table`), as the next index build will see them */

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Backfill } from '../backfill.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import { backfillBatchSql, pendingRowsSql } from './backfill-sql.ts';
-import { CATALOG_LISTING } from './catalog-listing.ts';
+import { CATALOG_LISTING, parseCommentLine } from './catalog-listing.ts';
 import type {
   AppliedMigration,
   BackfillBatch,
@@ -287,6 +287,20 @@ export class PostgresDatabase implements Database {
       'select version_num from public.alembic_version order by 1',
     );
     return versions.rows.map((row) => row.version_num);
+  }
+
+  async setComments(lines: readonly string[]): Promise<void> {
+    await this.client.query('begin');
+    try {
+      for (const line of lines) {
+        const { kind, target, text } = parseCommentLine(line);
+        await this.client.query(`comment on ${kind} ${target} is ${this.client.escapeLiteral(text)}`);
+      }
+      await this.client.query('commit');
+    } catch (error) {
+      await this.client.query('rollback');
+      throw error;
+    }
   }
 
   // trusted: a database owner (CREATE on it) may create the extension, as pg_trgm and pgcrypto since PostgreSQL 13

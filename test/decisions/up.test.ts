@@ -98,12 +98,20 @@ describe('up on the in-memory port', () => {
 
   it('refuses (6) a pending migration that sorts before applied ones, unless allowed', async () => {
     const server = new MemoryServer();
-    await memorySession(server, [A!, C!]).database.stamp([A!, C!]);
+    // applied at different times (branches merged): not a set adoption stamped together
+    await memorySession(server, [A!, C!]).database.stamp([A!]);
+    await memorySession(server, [A!, C!]).database.stamp([C!]);
     const error = await up(memorySession(server, [A!, B!, C!]), { allowOutOfOrder: false }).catch((e) => e);
     expect(error).toBeInstanceOf(SchemaMismatch);
     expect(error.details[0]).toBe('002_b is not applied, but a later migration is');
     const allowed = await up(memorySession(server, [A!, B!, C!]), { allowOutOfOrder: true });
     expect(allowed.applied).toEqual(['002_b']);
+  });
+
+  it('applies a pending migration that sorts before ones adoption stamped together (a rerun after a failure)', async () => {
+    const server = new MemoryServer();
+    await memorySession(server, [A!, C!]).database.stamp([A!, C!]);
+    expect((await up(memorySession(server, [A!, B!, C!]), { allowOutOfOrder: false })).applied).toEqual(['002_b']);
   });
 
   it('records the checksums of migrations node-pg-migrate applied before checksums were kept', async () => {

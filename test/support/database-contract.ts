@@ -185,6 +185,16 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         ]);
       });
 
+      it('setComments: sets each comment as its catalog line says, and the catalog then lists that line', async () => {
+        await harness.arrange.createTable('t', { id: 'integer', note: 'text' });
+        const lines = ["comment column public.t.note: what it's for", 'comment table public.t: a table'];
+        await db.setComments(lines);
+        expect((await db.catalog()).filter((line) => line.startsWith('comment '))).toEqual(lines);
+        await db.setComments(['comment table public.t: another']);
+        expect(await db.catalog()).toContain('comment table public.t: another');
+        await expect(db.setComments(['table public.t'])).rejects.toThrow(/not a comment line/);
+      });
+
       it('extensions: installed or not, offered by the server or not, creatable by this (superuser) role', async () => {
         await harness.arrange.createExtension('vector');
         const { statuses, role, database } = await db.extensions(['vector', 'pg_trgm', 'no_such_extension']);

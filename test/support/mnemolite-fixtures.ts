@@ -6,7 +6,11 @@ import { withClient } from './database.ts';
 
 const DIR = new URL('../fixtures/mnemolite/', import.meta.url);
 
-/** The states in the order of MnemoLite's history (compose-head, the other path to head, last). */
+/**
+ * The states in the order of MnemoLite's history: databases built with today's init (compose-head, the other path
+ * to head, last of them), then those first started on an earlier day (named by that day's commit: `+handsql` with
+ * every hand-run file of that day, `..head` upgraded since, with the files published later and Alembic to head).
+ */
 const ORDER = [
   'compose-half',
   'init',
@@ -24,6 +28,22 @@ const ORDER = [
   '20260404_0000',
   '20260410_0000',
   'compose-head',
+  'head-without-trgm',
+  '2b75881',
+  '8509181',
+  '467bf23',
+  'd3e9dda+handsql',
+  '7a9b7cb+handsql',
+  '05d7797+handsql',
+  'da4975f+handsql',
+  'af87d4e+handsql',
+  '69a52e3+handsql',
+  'c79727b+handsql',
+  'd1acec1+handsql',
+  '66907b2+handsql',
+  'fe5bd9b+handsql',
+  '8509181..head',
+  '69a52e3+handsql..head',
 ] as const;
 export type MnemoliteState = (typeof ORDER)[number];
 
