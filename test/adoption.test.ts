@@ -1,11 +1,12 @@
 // Adoption refuses what it cannot verify, and names what differs; the real states it
 // accepts are in mnemolite-states.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freshDatabase, type TestDatabase, withClient } from './support/database.ts';
+import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { runInProcess } from './support/in-process.ts';
 import { migrationsDir } from './support/migrations-dir.ts';
 import { restoreState } from './support/mnemolite-fixtures.ts';
 import { connectPort } from './support/postgres-port.ts';
+import { withClient } from './support/with-client.ts';
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -23,7 +24,7 @@ const catalog = async () => {
 };
 const up = () => runInProcess(['up'], { DATABASE_URL: db.url });
 
-describe('a database without history that matches no point of the chain', () => {
+describe('a database without history that the chain cannot bring to head', () => {
   it('a MnemoLite init with an index dropped and a default changed: refused (6), each difference listed, nothing written', async () => {
     await restoreState(db.url, 'init');
     await db.query(`drop index nodes_type_idx; alter table edges alter column properties set default '[]'::jsonb`);

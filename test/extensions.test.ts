@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { catalogSnapshot } from './support/catalog.ts';
 import { runCli } from './support/cli.ts';
-import { adminUrl, type TestDatabase, withClient } from './support/database.ts';
+import { adminUrl, type TestDatabase } from './support/database.ts';
 import { HEAD, MIGRATIONS } from './support/migrations-dir.ts';
+import { withClient } from './support/with-client.ts';
 
 const role = `owner_${randomBytes(4).toString('hex')}`;
 const password = `Pw-${randomBytes(6).toString('hex')}`;

@@ -1,7 +1,8 @@
 // The committed real MnemoLite databases restore through node-postgres, each with its schema point and rows.
 import { describe, expect, it } from 'vitest';
-import { freshDatabase, withClient } from './support/database.ts';
+import { freshDatabase } from './support/database.ts';
 import { listStates, type MnemoliteState, restoreState, tableRows } from './support/mnemolite-fixtures.ts';
+import { withClient } from './support/with-client.ts';
 
 // FACTS.md §6 and §10 (tables and views, alembic_version left out) and the alembic_version row of each state
 const EXPECTED: Record<MnemoliteState, { tables: number; views: number; alembic: string | null }> = {

@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareCatalogs } from '../src/expected-catalog.ts';
 import { runCli } from './support/cli.ts';
-import { freshDatabase, type TestDatabase, withClient } from './support/database.ts';
+import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { listStates, restoreState, tableRows } from './support/mnemolite-fixtures.ts';
 import { connectPort } from './support/postgres-port.ts';
+import { withClient } from './support/with-client.ts';
 
 const catalogOf = async (url: string) => {
   const port = await connectPort(url);

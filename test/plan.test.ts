@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedMigration } from '../src/commands/plan.ts';
 import { catalogSnapshot } from './support/catalog.ts';
 import { runCli } from './support/cli.ts';
-import { adminUrl, freshDatabase, type TestDatabase, withClient } from './support/database.ts';
+import { adminUrl, freshDatabase, type TestDatabase } from './support/database.ts';
 import { BASELINE, MIGRATIONS, migrationsDir } from './support/migrations-dir.ts';
+import { restoreState } from './support/mnemolite-fixtures.ts';
+import { withClient } from './support/with-client.ts';
 
 let db: TestDatabase;
 let readOnlyUrl: string;
@@ -108,5 +110,31 @@ describe("plan of SQL written in French, like MnemoLite's own", () => {
         locks: [{ table: 'public.événements_liés', mode: 'ROW EXCLUSIVE', new_table: false }],
       },
     ]);
+  });
+});
+
+describe('plan on a database without history', () => {
+  it('the seed’s own MnemoLite database: what up would stamp, what it would apply before those, and why; nothing written', async () => {
+    const seed = await freshDatabase();
+    try {
+      await restoreState(seed.url, '8509181');
+      const before = await catalogSnapshot(seed, { withLedger: true });
+      const result = await runCli(['plan'], { DATABASE_URL: seed.url });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(
+        'no migration history: 2 migrations would be recorded in public.pgmigrations without running (its catalog (alembic_version says 9dde1f9db172) has what 2 migrations make; 48 missing ones come before some of those and touch nothing they made or changed):',
+      );
+      expect(result.stdout).toContain(`  ${BASELINE}\n  ${MIGRATIONS.at(-1)}\n`);
+      expect(result.stdout).toContain(`${MIGRATIONS.length - 2} pending migrations on`);
+      expect(result.stdout).toMatch(
+        /== 20251001000002000_indexing-errors \(in one transaction\)\n-- not there, and comes before migrations that are/,
+      );
+      const json = JSON.parse((await runCli(['plan', '--json'], { DATABASE_URL: seed.url })).stdout);
+      expect(json.adoption.stamp).toEqual([BASELINE, MIGRATIONS.at(-1)]);
+      expect(json.pending.map((m: PlannedMigration) => m.name)).toEqual(MIGRATIONS.slice(1, -1));
+      expect(await catalogSnapshot(seed, { withLedger: true })).toEqual(before);
+    } finally {
+      await seed.drop();
+    }
   });
 });

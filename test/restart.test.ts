@@ -6,9 +6,10 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { catalogSnapshot } from './support/catalog.ts';
 import { runCli, startCli, waitForOutput } from './support/cli.ts';
-import { freshDatabase, type TestDatabase, withClient } from './support/database.ts';
+import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { BACKFILL_MIGRATION, HELD_AT, heldBackfill, ROWS } from './support/held-backfill.ts';
 import { heldIndexBuild, INDEX_MIGRATION } from './support/held-index-build.ts';
+import { withClient } from './support/with-client.ts';
 
 let server: StartedPostgreSqlContainer;
 beforeAll(async () => {

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.ts';
-import { adminUrl, freshDatabase, type TestDatabase, withClient } from './support/database.ts';
+import { adminUrl, freshDatabase, type TestDatabase } from './support/database.ts';
+import { withClient } from './support/with-client.ts';
 
 let main: TestDatabase;
 const extra = `t_${randomBytes(5).toString('hex')}_second`; // not "_test": CI's password is "test", and passwords are masked

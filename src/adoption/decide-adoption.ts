@@ -26,7 +26,7 @@ export interface OutOfOrder {
   after: string;
 }
 
-/** One object found in a form no point of the chain has. */
+/** One object the chain cannot bring to head: in a form no migration makes, or part of a migration only partly there. */
 export interface ObjectConflict {
   object: string;
   /** the live line, or undefined when the object is not there */

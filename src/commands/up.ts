@@ -67,10 +67,7 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
       if (plan.kind === 'adopt') {
         await database.stamp(plan.stamp);
         result.stamped = plan.stamp.map((file) => file.name);
-        const [first, last, n] = [result.stamped[0], result.stamped.at(-1), result.stamped.length];
-        log.info(
-          `stamped ${n === 1 ? first : `${n} migrations (${first} … ${last})`} without running ${n === 1 ? 'it' : 'them'}: ${plan.because}`,
-        );
+        log.info(`stamped ${namesOf(result.stamped, files)} without running them: ${plan.because}`);
         for (const { migration, object } of plan.reformed)
           log.warn(
             `${object} is in a form MnemoLite made that the chain does not: ${migration} runs again to rebuild it`,
@@ -135,4 +132,16 @@ function refuseOutOfOrder(drift: Drift, options: UpOptions): void {
 async function recordApplied(session: Session, drift: Drift): Promise<void> {
   const applied = new Set((await session.database.readLedger()).applied.map((row) => row.name));
   await session.database.recordChecksums(drift.pending.filter((file) => applied.has(file.name)));
+}
+
+/** `3 migrations (a, b, z)` when few, `29 migrations (a … z, 21 others between)` when many, or a prefix `(a … z)`. */
+function namesOf(stamped: readonly string[], files: readonly { name: string }[]): string {
+  const n = stamped.length;
+  if (n === 1) return `1 migration (${stamped[0]})`;
+  const prefix = stamped.every((name, index) => files[index]?.name === name);
+  if (prefix) return `${n} migrations (${stamped[0]} … ${stamped.at(-1)})`;
+  if (n <= 3) return `${n} migrations (${stamped.join(', ')})`;
+  const last = files.findIndex((file) => file.name === stamped.at(-1));
+  const between = last + 1 - n;
+  return `${n} migrations (${stamped[0]} … ${stamped.at(-1)}, with ${between} not there between)`;
 }

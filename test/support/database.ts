@@ -1,7 +1,8 @@
 // A fresh database for one test file, on the server global-setup provides.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { inject } from 'vitest';
+import { withClient } from './with-client.ts';
 
 export interface TestDatabase {
   /** postgresql:// URL of the fresh database */
@@ -27,14 +28,4 @@ export async function freshDatabase(admin = adminUrl()): Promise<TestDatabase> {
     query: (sql, values) => withClient(url.toString(), async (c) => (await c.query(sql, values)).rows),
     drop: () => withClient(admin, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
-}
-
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

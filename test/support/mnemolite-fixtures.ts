@@ -2,7 +2,7 @@
 // scripts/mnemolite-fixtures.sh from MnemoLite's own files; see PROVENANCE.md there).
 import { readdirSync, readFileSync } from 'node:fs';
 import type pg from 'pg';
-import { withClient } from './database.ts';
+import { withClient } from './with-client.ts';
 
 const DIR = new URL('../fixtures/mnemolite/', import.meta.url);
 
