@@ -4,9 +4,9 @@
 //   node bench/schema-comparison.ts      (after npm run build; BENCH_DATABASE_URL or a container)
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
+import { compareCatalogs, readExpectedCatalogs } from '../src/chain/expected-catalog.ts';
+import { listMigrations } from '../src/chain/migration-files.ts';
 import { CATALOG_LISTING } from '../src/database/catalog-listing.ts';
-import { compareCatalogs, readExpectedCatalogs } from '../src/expected-catalog.ts';
-import { listMigrations } from '../src/migration-files.ts';
 import { startPostgres } from './postgres-server.ts';
 import { median } from './stats.ts';
 

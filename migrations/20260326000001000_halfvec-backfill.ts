@@ -1,7 +1,7 @@
 // Data only: copies the embeddings of existing rows into their halfvec columns (Alembic b7c2e4f8a901 did it in
 // one UPDATE). The runner fills them in batches by id, each committed at once; killed, it resumes where rows
 // still lack a copy. Setting only the half columns keeps the sync triggers (UPDATE OF embedding…) from firing.
-import type { Backfill } from '../src/backfill.ts';
+import type { Backfill } from '../src/chain/backfill-declaration.ts';
 
 /** MnemoLite's own history this migration stands for (adoption maps databases by it). */
 export const replaces = {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The process around one command line: run it, report a failure on stderr,
 // exit with the failure's own code.
-import { dispatch, errorReport } from './dispatch.ts';
+import { dispatch, errorReport } from './commands/dispatch.ts';
 import { exitCodeOf } from './errors.ts';
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,8 +2,8 @@
 // JSON object per line; every line passes through redact(). Progress reports are
 // info lines, except in text on a terminal: one line rewritten in place, cleared
 // by the next line.
-import type { LogFormat, LogLevel } from './config.ts';
-import { redact } from './redact.ts';
+import type { LogFormat, LogLevel } from './settings/config.ts';
+import { redact } from './settings/redact.ts';
 
 export interface LogFields {
   migration?: string;

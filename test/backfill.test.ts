@@ -2,8 +2,8 @@
 // mid-way by SIGKILL or SIGTERM, the batches committed before stay, and the rerun
 // fills the rest, every row exactly once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMPACT_ROW_BYTES } from '../src/backfill.ts';
-import { FIRST_BATCH } from '../src/batch-size.ts';
+import { COMPACT_ROW_BYTES } from '../src/apply/backfill.ts';
+import { FIRST_BATCH } from '../src/apply/batch-size.ts';
 import { runningStatements } from './support/activity.ts';
 import { runCli, startCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { FIRST_BATCH, MAX_BATCH, MIN_BATCH, nextBatchSize, TARGET_MS } from '../src/batch-size.ts';
+import { FIRST_BATCH, MAX_BATCH, MIN_BATCH, nextBatchSize, TARGET_MS } from '../src/apply/batch-size.ts';
 
 it('keeps the pace that fills a batch in the target time', () => {
   expect(nextBatchSize({ size: 1000, rows: 1000, ms: TARGET_MS })).toBe(1000);

@@ -1,7 +1,7 @@
 // Index builds get their memory and workers in the migrating session only: read back from
 // pg_settings by the migration itself, right after its build, on a real server with pgvector.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildMemory } from '../src/build-memory.ts';
+import { buildMemory } from '../src/sql/build-memory.ts';
 import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { migrationsDir } from './support/migrations-dir.ts';

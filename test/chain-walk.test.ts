@@ -3,11 +3,12 @@
 // walk from head down to the baseline and back up, the catalog compared at every point.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { compareCatalogs, readExpectedCatalogs } from '../src/expected-catalog.ts';
+import { compareCatalogs, readExpectedCatalogs } from '../src/chain/expected-catalog.ts';
+import { listMigrations } from '../src/chain/migration-files.ts';
+import { withSession } from '../src/commands/open-session.ts';
 import { createLogger } from '../src/log.ts';
-import { listMigrations } from '../src/migration-files.ts';
-import { type Session, withSession } from '../src/session.ts';
+import type { Session } from '../src/session/session.ts';
+import { loadConfig } from '../src/settings/config.ts';
 import { SignalWatch } from '../src/signals.ts';
 import { runCli, SHIPPED_MIGRATIONS } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';

@@ -1,7 +1,7 @@
 // The command table and the error classes: what the CLI relies on to parse,
 // dispatch, print and pick an exit code, checked without starting a process.
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, type CommandName } from '../src/commands/index.ts';
+import { COMMANDS, type CommandName } from '../src/commands/command-table.ts';
 import * as errors from '../src/errors.ts';
 import { exitCodeOf } from '../src/errors.ts';
 

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, SETTING_NAMES } from '../src/config.ts';
 import { ConfigError } from '../src/errors.ts';
-import { redact } from '../src/redact.ts';
+import { loadConfig, SETTING_NAMES } from '../src/settings/config.ts';
+import { redact } from '../src/settings/redact.ts';
 import { runCli } from './support/cli.ts';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {

@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.ts';
 import {
   compareCatalogs,
   describeDifferences,
@@ -12,7 +11,8 @@ import {
   objectOf,
   parseDelta,
   readExpectedCatalogs,
-} from '../src/expected-catalog.ts';
+} from '../src/chain/expected-catalog.ts';
+import { ConfigError } from '../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-expected-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listMigrations } from '../src/chain/migration-files.ts';
 import { lint } from '../src/commands/lint.ts';
 import { lintMigrations } from '../src/lint/lint-migrations.ts';
 import { EMPTY_SCHEMA, lintSql } from '../src/lint/lint-sql.ts';
 import { type LintFinding, RULES } from '../src/lint/rules.ts';
-import { listMigrations } from '../src/migration-files.ts';
 import { SHIPPED_MIGRATIONS } from './support/cli.ts';
 import { temporaryDir } from './support/temporary.ts';
 

@@ -7,9 +7,9 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { COMMANDS } from '../src/commands/index.ts';
-import { SETTING_NAMES } from '../src/config.ts';
-import { listMigrations } from '../src/migration-files.ts';
+import { listMigrations } from '../src/chain/migration-files.ts';
+import { COMMANDS } from '../src/commands/command-table.ts';
+import { SETTING_NAMES } from '../src/settings/config.ts';
 import { SHIPPED_MIGRATIONS } from './support/cli.ts';
 import { ROOT } from './support/docker.ts';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { compareMigrationFileNames } from 'node-pg-migrate/utils/comparators';
 import { describe, expect, it } from 'vitest';
-import { listMigrations } from '../src/migration-files.ts';
+import { listMigrations } from '../src/chain/migration-files.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const utc = fc

@@ -3,8 +3,8 @@ import type { DBConnection } from 'node-pg-migrate/db';
 import { Migration } from 'node-pg-migrate/migration';
 import { loadMigrationUnits } from 'node-pg-migrate/migrationLoader';
 import { describe, expect, it } from 'vitest';
+import { type MigrationSql, renderMigrationSql } from '../src/chain/migration-sql.ts';
 import { ConfigError, exitCodeOf, IrreversibleMigration, MigrateError } from '../src/errors.ts';
-import { type MigrationSql, renderMigrationSql } from '../src/migration-sql.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/migration-sql');
 const fixture = (file: string) => join(FIXTURES, file);

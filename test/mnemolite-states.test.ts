@@ -1,7 +1,7 @@
 // Every real MnemoLite database state (built by MnemoLite's own files and Alembic, from the day
 // it was first started; test/fixtures/mnemolite/PROVENANCE.md) is brought to head by `up`, every row kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareCatalogs } from '../src/expected-catalog.ts';
+import { compareCatalogs } from '../src/chain/expected-catalog.ts';
 import { runCli } from './support/cli.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { listStates, restoreState, tableRows } from './support/mnemolite-fixtures.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, SqlSyntaxError } from '../src/errors.ts';
-import { locksOf } from '../src/lock-modes.ts';
-import { parseStatements, tableName } from '../src/parse-statements.ts';
+import { locksOf } from '../src/sql/lock-modes.ts';
+import { parseStatements, tableName } from '../src/sql/parse-statements.ts';
 
 // French comments and identifiers, as in MnemoLite's own db/init and db/migrations files
 const FRENCH = [

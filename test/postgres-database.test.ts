@@ -2,11 +2,11 @@
 // listing of a rich schema, cancelling a running statement, the progress
 // watcher's one connection, and the settings every connection starts with.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
+import { ProgressReporter } from '../src/apply/progress.ts';
+import { waitForDatabase } from '../src/database/connect.ts';
 import { createLogger } from '../src/log.ts';
-import { ProgressReporter } from '../src/progress.ts';
+import { loadConfig } from '../src/settings/config.ts';
 import { SignalWatch } from '../src/signals.ts';
-import { waitForDatabase } from '../src/wait-for-db.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { connectPort } from './support/postgres-port.ts';
 

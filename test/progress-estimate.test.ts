@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeRemaining, estimate } from '../src/progress-estimate.ts';
+import { describeRemaining, estimate } from '../src/apply/progress-estimate.ts';
 
 it('no total, no estimate', () => {
   expect(estimate({ done: 5, total: 0 })).toBeUndefined();

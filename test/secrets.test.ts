@@ -2,9 +2,9 @@
 // readable message and the documented exit code, and the password never shows.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
 import { ConfigError } from '../src/errors.ts';
-import { redact, registerSecret } from '../src/redact.ts';
+import { loadConfig } from '../src/settings/config.ts';
+import { redact, registerSecret } from '../src/settings/redact.ts';
 import { runCli } from './support/cli.ts';
 
 const SPECIAL = [...'@:/#?%&=+ !$\'"()*,;[]\\^`{|}~<>'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/commands/index.ts';
+import { COMMANDS } from '../src/commands/command-table.ts';
 import { runCli } from './support/cli.ts';
 
 describe('usage', () => {

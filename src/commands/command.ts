@@ -1,9 +1,10 @@
 // The shape of one command: its arguments, checked before anything connects;
 // `run` returning a typed result; `format` turning the result into stdout text
 // or JSON; and, for results that are failures, the error to exit with.
-import type { Config } from '../config.ts';
+
 import type { MigrateError } from '../errors.ts';
-import type { Session } from '../session.ts';
+import type { Session } from '../session/session.ts';
+import type { Config } from '../settings/config.ts';
 
 export type Flags = Record<string, string | boolean | undefined>;
 

@@ -1,8 +1,8 @@
 // `down --to <migration>` / `down --count N`: revert the newest migrations.
-import { findBaseline } from '../baseline.ts';
-import { assertNoDrift, compare } from '../drift.ts';
+import { findBaseline } from '../chain/baseline.ts';
+import { assertNoDrift, compare } from '../decisions/drift.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
-import type { Session } from '../session.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand, type Invocation } from './command.ts';
 
 export type DownTarget = { to: string } | { count: number };

@@ -1,5 +1,5 @@
 // `history` and `current`: the ledger as recorded, oldest first.
-import type { Session } from '../session.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface HistoryEntry {

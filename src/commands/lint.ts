@@ -2,10 +2,10 @@
 // operations that are dangerous on a live database. Fails when any finding is
 // not accepted in its file.
 import { relative } from 'node:path';
+import { listMigrations } from '../chain/migration-files.ts';
 import { LintFindings } from '../errors.ts';
 import { lintMigrations } from '../lint/lint-migrations.ts';
 import type { LintFinding } from '../lint/rules.ts';
-import { listMigrations } from '../migration-files.ts';
 import { asJson, type LocalCommand } from './command.ts';
 
 export interface LintResult {

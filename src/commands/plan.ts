@@ -1,12 +1,13 @@
 // `plan` (and `up --dry-run`): for each pending migration, the exact SQL `up`
 // would send, whether it runs in a transaction, and the table locks it takes.
 // Touches nothing: no lock, no table created, no row written — only reads.
-import { compare } from '../drift.ts';
+
+import { renderMigrationSql } from '../chain/migration-sql.ts';
+import { compare } from '../decisions/drift.ts';
 import { SqlSyntaxError } from '../errors.ts';
-import { locksOf, type TableLock } from '../lock-modes.ts';
-import { renderMigrationSql } from '../migration-sql.ts';
-import { parseStatements } from '../parse-statements.ts';
-import type { Session } from '../session.ts';
+import type { Session } from '../session/session.ts';
+import { locksOf, type TableLock } from '../sql/lock-modes.ts';
+import { parseStatements } from '../sql/parse-statements.ts';
 import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface PlannedStatement {
@@ -48,7 +49,7 @@ export async function plan(session: Session): Promise<PlanResult> {
   let toApply = compare(files, ledger.applied).pending;
   let adoption: PlanResult['adoption'];
   if (ledger.applied.length === 0) {
-    const { planAdoption } = await import('../adoption/plan-adoption.ts');
+    const { planAdoption } = await import('../decisions/adoption.ts');
     const adopt = await planAdoption(database, files, config.migrationsDir, log);
     if (adopt.kind === 'adopt') {
       const { stamp, apply, because, outOfOrder, reformed, comments } = adopt;

@@ -1,8 +1,8 @@
 // `repair [<migration>]`: accept edited applied migrations by recording the
 // checksums their files have now. The explicit way out of "changed" drift.
-import { compare } from '../drift.ts';
+import { compare } from '../decisions/drift.ts';
 import { UsageError } from '../errors.ts';
-import type { Session } from '../session.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
 export interface RepairResult {

@@ -4,9 +4,9 @@
 // migration changed and its expected catalog did not.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { expectedFile, formatDelta, objectsIn } from '../chain/expected-catalog.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
-import { expectedFile, formatDelta, objectsIn } from '../expected-catalog.ts';
-import type { Session } from '../session.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
 export interface SnapshotResult {

@@ -1,11 +1,12 @@
 // `stamp <migration>`: record migrations up to and including <migration> as
 // applied without running them — after checking that nothing applied has
 // drifted and that the schema is what those migrations make (their expected catalog).
-import { assertNoDrift, compare } from '../drift.ts';
+
+import { compareCatalogs, describeDifferences, matches, readExpectedCatalogs } from '../chain/expected-catalog.ts';
+import { loadMigration } from '../chain/migration-loader.ts';
+import { assertNoDrift, compare } from '../decisions/drift.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
-import { compareCatalogs, describeDifferences, matches, readExpectedCatalogs } from '../expected-catalog.ts';
-import { loadMigration } from '../migration-loader.ts';
-import type { Session } from '../session.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
 export interface StampResult {

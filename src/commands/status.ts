@@ -1,9 +1,9 @@
 // `status`: what is applied (and when), what is pending, and anything wrong.
 import type { LockHolder } from '../database/port.ts';
-import { compare } from '../drift.ts';
-import { describeHolder } from '../lock.ts';
-import { checkSchema, type SchemaCheck, schemaDifferences } from '../schema-check.ts';
-import type { Session } from '../session.ts';
+import { compare } from '../decisions/drift.ts';
+import { checkSchema, type SchemaCheck, schemaDifferences } from '../decisions/schema-check.ts';
+import { describeHolder } from '../session/lock.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface StatusResult {

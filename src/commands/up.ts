@@ -1,9 +1,10 @@
 // `up`: bring the database to the newest migration on disk.
-import { assertNoDrift, compare, type Drift } from '../drift.ts';
+
+import { objectOf } from '../chain/expected-catalog.ts';
+import { assertNoDrift, compare, type Drift } from '../decisions/drift.ts';
+import { checkVectorDimensions } from '../decisions/vector-dimensions.ts';
 import { SchemaMismatch } from '../errors.ts';
-import { objectOf } from '../expected-catalog.ts';
-import type { Session } from '../session.ts';
-import { checkVectorDimensions } from '../vector-dimensions.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
 export interface UpOptions {
@@ -55,8 +56,8 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
 
   return session.withLock(async () => {
     // only now that there is work: the modules that decide adoption and read what migrations create
-    const { planAdoption } = await import('../adoption/plan-adoption.ts');
-    const { checkExtensions } = await import('../required-extensions.ts');
+    const { planAdoption } = await import('../decisions/adoption.ts');
+    const { checkExtensions } = await import('../decisions/required-extensions.ts');
     const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
     let ledger = await database.readLedger(); // again: another runner may have finished while we waited
     // before anything is written; adoption stamps only what exists, so its extensions are installed

@@ -4,12 +4,12 @@
 // are half-done then, and "ok" would open the API gate mid-migration.
 
 import type { LockHolder } from '../database/port.ts';
-import { compare, type DriftProblems, driftMismatch, driftProblems } from '../drift.ts';
+import { compare, type DriftProblems, driftMismatch, driftProblems } from '../decisions/drift.ts';
+import { checkSchema, type SchemaCheck, schemaDifferences, schemaDiffers } from '../decisions/schema-check.ts';
+import { vectorDimensionProblems, vectorMismatch } from '../decisions/vector-dimensions.ts';
 import { type MigrateError, PendingMigrations, SchemaMismatch } from '../errors.ts';
-import { describeHolder } from '../lock.ts';
-import { checkSchema, type SchemaCheck, schemaDifferences, schemaDiffers } from '../schema-check.ts';
-import type { Session } from '../session.ts';
-import { vectorDimensionProblems, vectorMismatch } from '../vector-dimensions.ts';
+import { describeHolder } from '../session/lock.ts';
+import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface VerifyResult {

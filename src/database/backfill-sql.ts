@@ -2,7 +2,7 @@
 // and read by `lint`. One batch is one statement: it picks the next rows still
 // pending after the last key, fills them, and says how many and where it got to;
 // autocommitted, its row locks end with it.
-import type { Backfill } from '../backfill.ts';
+import type { Backfill } from '../chain/backfill-declaration.ts';
 
 // `p.k`, qualified: a bare `k` in that ORDER BY would name the text output column and sort as text.
 /** $1: batch size; $2 (unless `first`): the last key of the previous batch, as text. */

@@ -3,7 +3,7 @@
 // database; each connect() is one session on it, so two runners can contend for
 // the lock. The shared contract suite holds it to the PostgreSQL behaviour.
 
-import type { Backfill } from '../backfill.ts';
+import type { Backfill } from '../chain/backfill-declaration.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import { parseCommentLine } from './catalog-listing.ts';
 import type {

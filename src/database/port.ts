@@ -3,7 +3,7 @@
 // SQL, memory-database.ts keeps the same contract in memory for fast tests, and
 // test/support/database-contract.ts holds both to it.
 
-import type { Backfill } from '../backfill.ts';
+import type { Backfill } from '../chain/backfill-declaration.ts';
 
 export interface AppliedMigration {
   name: string;

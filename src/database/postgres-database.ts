@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { Backfill } from '../backfill.ts';
+import type { Backfill } from '../chain/backfill-declaration.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import { backfillBatchSql, pendingRowsSql } from './backfill-sql.ts';
 import { CATALOG_LISTING, parseCommentLine } from './catalog-listing.ts';

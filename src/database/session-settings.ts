@@ -3,7 +3,7 @@
 // parameter") unless its operator lists them in ignore_startup_parameters. Plain
 // SETs are session-level, so they hold for every migration on the connection.
 import type pg from 'pg';
-import type { Config } from '../config.ts';
+import type { Config } from '../settings/config.ts';
 
 /** Applies the settings and reads the pid of the server process serving us, all in one round trip. */
 export async function applySessionSettings(client: pg.Client, config: Config): Promise<number> {

@@ -1,8 +1,8 @@
 // Lints migrations in the order they run: each up against the tables the
 // earlier ups left behind, and each down against what its own up created.
 import { readFile } from 'node:fs/promises';
+import { type MigrationSql, renderMigrationSql } from '../chain/migration-sql.ts';
 import { IrreversibleMigration } from '../errors.ts';
-import { type MigrationSql, renderMigrationSql } from '../migration-sql.ts';
 import { applyAcceptances } from './acceptances.ts';
 import { EMPTY_SCHEMA, lintSql } from './lint-sql.ts';
 import { locateSteps } from './locate-steps.ts';

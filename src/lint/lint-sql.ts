@@ -4,7 +4,7 @@
 // dangerous operations on every other table.
 import type { AlterTableCmd, Constraint, IndexStmt, Node, RangeVar, RenameStmt, UpdateStmt } from 'libpg-query';
 import { SqlSyntaxError } from '../errors.ts';
-import { parseStatements, strings, tableName } from '../parse-statements.ts';
+import { parseStatements, strings, tableName } from '../sql/parse-statements.ts';
 import { finding, type LintFinding, type RuleId } from './rules.ts';
 
 /** What the linter knows about the schema between statements. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMemory, formatKb, hnswElementBytes, vectorValueBytes } from '../../src/build-memory.ts';
+import { buildMemory, formatKb, hnswElementBytes, vectorValueBytes } from '../../src/sql/build-memory.ts';
 
 describe('the HNSW graph estimate', () => {
   // pgvector 0.8.0, maintenance_work_mem = 1MB: "hnsw graph no longer fits … after N tuples"

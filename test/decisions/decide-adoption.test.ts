@@ -1,6 +1,6 @@
 // Which migrations a database without history has, read migration by migration from catalogs alone.
 import { describe, expect, it } from 'vitest';
-import { decideAdoption, type MigrationDelta } from '../../src/adoption/decide-adoption.ts';
+import { decideAdoption, type MigrationDelta } from '../../src/decisions/decide-adoption.ts';
 
 const ext = 'extension vector schema=public';
 const narrow = 'constraint public.memories.chk_type check: CHECK (type IN (a, b))';

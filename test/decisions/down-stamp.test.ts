@@ -1,10 +1,10 @@
 // `down` and `stamp` decided in-process on the in-memory port.
 import { describe, expect, it } from 'vitest';
+import { listMigrations } from '../../src/chain/migration-files.ts';
 import { down } from '../../src/commands/down.ts';
 import { stamp } from '../../src/commands/stamp.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import { SchemaMismatch, UsageError } from '../../src/errors.ts';
-import { listMigrations } from '../../src/migration-files.ts';
 import { SHIPPED_MIGRATIONS } from '../support/cli.ts';
 import { expectedCatalogs, fileOf, files, memorySession } from '../support/memory-session.ts';
 

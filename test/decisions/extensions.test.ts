@@ -1,6 +1,6 @@
 // Which extensions stop `up` before it runs anything, and what the message tells the administrator.
 import { describe, expect, it } from 'vitest';
-import { missingExtensions, requiredExtensions } from '../../src/required-extensions.ts';
+import { missingExtensions, requiredExtensions } from '../../src/decisions/required-extensions.ts';
 import { fileOf } from '../support/memory-session.ts';
 
 const where = { role: 'mnemo', database: 'mnemolite' };

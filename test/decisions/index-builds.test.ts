@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { indexBuildsIn } from '../../src/index-builds.ts';
+import { indexBuildsIn } from '../../src/sql/index-builds.ts';
 
 it("finds the table, first column, method and m of each CREATE INDEX, from PostgreSQL's parser", async () => {
   expect(

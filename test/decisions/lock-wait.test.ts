@@ -8,7 +8,7 @@ import { verify, command as verifyCommand } from '../../src/commands/verify.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import type { Database } from '../../src/database/port.ts';
 import { SchemaMismatch } from '../../src/errors.ts';
-import { pollPause } from '../../src/lock.ts';
+import { pollPause } from '../../src/session/lock.ts';
 import { files, memorySession } from '../support/memory-session.ts';
 
 const [A, B, NEWER] = files('001_a', '002_b', '003_newer');

@@ -1,7 +1,7 @@
 // The pooling decision on the probe's figures, as PgBouncer produces them in each mode
 // (test/pgbouncer.test.ts proves them against the real one).
 import { describe, expect, it } from 'vitest';
-import { announcedByServer, ownsServer } from '../../src/pooling.ts';
+import { announcedByServer, ownsServer } from '../../src/session/pooling.ts';
 
 describe('telling a pooler that hands out servers per transaction', () => {
   it('no probe when the server announced its own pid at start-up', () => {

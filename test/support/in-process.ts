@@ -2,7 +2,7 @@
 // process runs, minus the process): for tests of results, exit codes and
 // output that no signal, fault or container is needed for. Same result shape
 // as runCli, so a test says by its helper whether it needs a process.
-import { dispatch, errorReport } from '../../src/dispatch.ts';
+import { dispatch, errorReport } from '../../src/commands/dispatch.ts';
 import { exitCodeOf } from '../../src/errors.ts';
 import { type CliResult, cliEnv } from './cli.ts';
 

@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, loadConfig } from '../../src/config.ts';
+import type { MigrationFile } from '../../src/chain/migration-files.ts';
 import { type MemoryDatabase, MemoryServer } from '../../src/database/memory-database.ts';
 import { MigrationFailed } from '../../src/errors.ts';
 import { createLogger } from '../../src/log.ts';
-import type { MigrationFile } from '../../src/migration-files.ts';
-import { createSession, type Session } from '../../src/session.ts';
+import { createSession, type Session } from '../../src/session/session.ts';
+import { type Config, loadConfig } from '../../src/settings/config.ts';
 import { SignalWatch } from '../../src/signals.ts';
 import { temporaryDir } from './temporary.ts';
 

@@ -4,24 +4,13 @@
 // on its row locks. Killed, it loses at most the batch under way: the rerun
 // counts and fills only the rows `pending` still matches.
 
-import { basename, extname } from 'node:path';
+import type { Backfill } from '../chain/backfill-declaration.ts';
+import { backfillBatchSql } from '../database/backfill-sql.ts';
+import type { Database } from '../database/port.ts';
+import { Interrupted } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { SignalWatch } from '../signals.ts';
 import { FIRST_BATCH, nextBatchSize } from './batch-size.ts';
-import { backfillBatchSql } from './database/backfill-sql.ts';
-import type { Database } from './database/port.ts';
-import { ConfigError, Interrupted } from './errors.ts';
-import type { Logger } from './log.ts';
-import type { SignalWatch } from './signals.ts';
-
-export interface Backfill {
-  /** the table, as SQL names it */
-  table: string;
-  /** a unique column the batches walk in order (the primary key) */
-  key: string;
-  /** the UPDATE's SET list */
-  set: string;
-  /** true for a row still to fill, false once `set` filled it: how a rerun knows where to resume */
-  pending: string;
-}
 
 /** A backfill under way, for heartbeats; the loop updates it after each batch. */
 export interface BackfillProgress {
@@ -33,8 +22,6 @@ export interface BackfillProgress {
   startedMs: number;
 }
 
-const FIELDS = ['table', 'key', 'set', 'pending'] as const;
-
 /**
  * While a backfill runs, row versions wider than this keep their widest values in TOAST (PostgreSQL's
  * default is 2032). A row given a 1.5 kB embedding then stays about as narrow as it was, so its new
@@ -43,31 +30,6 @@ const FIELDS = ['table', 'key', 'set', 'pending'] as const;
  */
 export const COMPACT_ROW_BYTES = 1024;
 const POSTGRES_TOAST_TUPLE_TARGET = 2032;
-
-/**
- * The backfills a migration module declares, or undefined. A declared backfill is the
- * migration's up, so it may not also export one; and it must say what down does, since
- * node-pg-migrate would otherwise replay up (the backfill) as down.
- */
-export function declaredBackfills(module: Record<string, unknown>, path: string): Backfill[] | undefined {
-  const declared = module.backfill;
-  if (declared === undefined) return undefined;
-  const name = basename(path, extname(path));
-  const problem = (text: string) => new ConfigError(`migration ${name}${text}`, [`file: ${path}`]);
-  if (!Array.isArray(declared)) throw problem(`: export backfill as a list of { ${FIELDS.join(', ')} }`);
-  for (const item of declared as unknown[]) {
-    const fields = (item ?? {}) as Record<string, unknown>;
-    const bad = FIELDS.filter((field) => typeof fields[field] !== 'string' || !(fields[field] as string).trim());
-    if (bad.length > 0)
-      throw problem(`: a backfill needs ${FIELDS.join(', ')} as SQL text; missing or empty: ${bad.join(', ')}`);
-  }
-  if (module.up !== undefined) throw problem(' declares a backfill, which is its up: it may not export up too');
-  if (module.down === undefined)
-    throw problem(
-      ' declares a backfill: it must export down too (a no-op function when there is nothing to undo, or false)',
-    );
-  return declared as Backfill[];
-}
 
 interface Run {
   database: Database;

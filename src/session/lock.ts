@@ -2,10 +2,10 @@
 // backoff. A waiter blocked inside PostgreSQL (pg_advisory_lock) could deadlock
 // with CREATE INDEX CONCURRENTLY in the holder, and would wait forever; polling
 // does neither.
-import type { Database, LockHolder } from './database/port.ts';
-import { Interrupted, LockTimeout } from './errors.ts';
-import type { Logger } from './log.ts';
-import { backoff, type SignalWatch, sleep } from './signals.ts';
+import type { Database, LockHolder } from '../database/port.ts';
+import { Interrupted, LockTimeout } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { backoff, type SignalWatch, sleep } from '../signals.ts';
 
 export interface LockOptions {
   timeoutMs: number;

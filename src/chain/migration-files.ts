@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../errors.ts';
 
 export interface MigrationFile {
   /** node-pg-migrate's name: the file name without its extension */

@@ -1,11 +1,12 @@
 // Before each statement that builds an index, gives the migrating session the memory and workers
 // for it (build-memory.ts decides), and turns pgvector's "graph no longer fits" notice into a
 // warning with the numbers and what to set. What one migration set is reset before the next one.
-import { buildMemory, formatKb } from './build-memory.ts';
-import type { Config } from './config.ts';
-import type { Database, ServerNotice } from './database/port.ts';
-import { indexBuildsIn } from './index-builds.ts';
-import type { Logger } from './log.ts';
+
+import type { Database, ServerNotice } from '../database/port.ts';
+import type { Logger } from '../log.ts';
+import type { Config } from '../settings/config.ts';
+import { buildMemory, formatKb } from '../sql/build-memory.ts';
+import { indexBuildsIn } from '../sql/index-builds.ts';
 
 const NO_LONGER_FITS = /hnsw graph no longer fits into maintenance_work_mem after (\d+) tuples/;
 

@@ -1,8 +1,8 @@
 // The live schema against the one the applied migrations make: what `verify` and
 // `status` report beyond the ledger. Objects the migrations do not make are
 // listed, never a failure: MnemoLite's operators add their own.
-import { compareCatalogs, describeDifferences, readExpectedCatalogs } from './expected-catalog.ts';
-import type { Session } from './session.ts';
+import { compareCatalogs, describeDifferences, readExpectedCatalogs } from '../chain/expected-catalog.ts';
+import type { Session } from '../session/session.ts';
 
 export interface SchemaCheck {
   /** the migration whose expected catalog was compared with the live one; null when none was */

@@ -2,7 +2,7 @@
 // the lock-mode table and lint alike. The parser's offsets count UTF-8 bytes,
 // so they are applied to the bytes, never to the JavaScript string.
 import type { Node, RangeVar, RawStmt, SqlError } from 'libpg-query';
-import { SqlSyntaxError } from './errors.ts';
+import { SqlSyntaxError } from '../errors.ts';
 
 export interface Statement {
   node: Node;

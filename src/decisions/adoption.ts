@@ -2,12 +2,13 @@
 // its catalog, migration by migration (decide-adoption.ts), stamp those, and let `up`
 // apply the others in chain order. Never a blind stamp: an object in a form no
 // migration makes, or a migration only partly there, is refused before anything is written.
+
+import { type Replaces, readReplaces } from '../chain/declarations.ts';
+import { objectOf, objectsIn, readDeltas } from '../chain/expected-catalog.ts';
+import type { MigrationFile } from '../chain/migration-files.ts';
 import type { Database } from '../database/port.ts';
 import { SchemaMismatch } from '../errors.ts';
-import { objectOf, objectsIn, readDeltas } from '../expected-catalog.ts';
 import type { Logger } from '../log.ts';
-import type { MigrationFile } from '../migration-files.ts';
-import { type Replaces, readReplaces } from '../migration-modules.ts';
 import { type AdoptionDecision, decideAdoption, type ObjectConflict } from './decide-adoption.ts';
 import { describeSources } from './mnemolite-published.ts';
 

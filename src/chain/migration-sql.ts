@@ -4,9 +4,9 @@
 import { basename } from 'node:path';
 import type { MigrationAction } from 'node-pg-migrate/migration';
 import type { MigrationBuilder } from 'node-pg-migrate/migrationBuilder';
-import { declaredBackfills } from './backfill.ts';
-import { backfillBatchSql } from './database/backfill-sql.ts';
-import { ConfigError, IrreversibleMigration } from './errors.ts';
+import { backfillBatchSql } from '../database/backfill-sql.ts';
+import { ConfigError, IrreversibleMigration } from '../errors.ts';
+import { declaredBackfills } from './backfill-declaration.ts';
 import { loadMigration } from './migration-loader.ts';
 
 export interface MigrationSql {

@@ -1,8 +1,8 @@
 // The directory compared with the ledger. Pure: no I/O, so every case is cheap to test.
 
-import type { AppliedMigration } from './database/port.ts';
-import { SchemaMismatch } from './errors.ts';
-import type { MigrationFile } from './migration-files.ts';
+import type { MigrationFile } from '../chain/migration-files.ts';
+import type { AppliedMigration } from '../database/port.ts';
+import { SchemaMismatch } from '../errors.ts';
 
 export interface Drift {
   /** on disk, not applied, in order */

@@ -1,8 +1,8 @@
 // Behind a pooler that hands out server connections per transaction (PgBouncer's
 // transaction or statement mode), a session advisory lock and SET do not outlive
 // a transaction: two runners could migrate at once. Found before the lock is taken.
-import type { Database, PoolingProbe } from './database/port.ts';
-import { PerTransactionPooling } from './errors.ts';
+import type { Database, PoolingProbe } from '../database/port.ts';
+import { PerTransactionPooling } from '../errors.ts';
 
 /** Rounds of the probe: one settles PgBouncer; a second costs milliseconds and catches a pooler that reuses servers less predictably. */
 const ROUNDS = 2;

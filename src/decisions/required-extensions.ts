@@ -1,11 +1,12 @@
 // Extensions the pending migrations create, checked before any of them runs: a
 // role that may not create one would otherwise fail half-way on PostgreSQL's
 // "permission denied", with nothing to tell the administrator what to run.
-import type { Database, ExtensionStatus } from './database/port.ts';
-import { ExtensionsMissing } from './errors.ts';
-import type { MigrationFile } from './migration-files.ts';
-import { renderMigrationSql } from './migration-sql.ts';
-import { parseStatements } from './parse-statements.ts';
+
+import type { MigrationFile } from '../chain/migration-files.ts';
+import { renderMigrationSql } from '../chain/migration-sql.ts';
+import type { Database, ExtensionStatus } from '../database/port.ts';
+import { ExtensionsMissing } from '../errors.ts';
+import { parseStatements } from '../sql/parse-statements.ts';
 
 const MENTIONS_EXTENSION = /create\s+extension/i;
 

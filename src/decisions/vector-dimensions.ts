@@ -1,7 +1,7 @@
 // Every fixed-size vector/halfvec column must hold EMBEDDING_DIMENSION values;
 // a model of another size would otherwise fail only when the API first writes.
-import type { Database } from './database/port.ts';
-import { SchemaMismatch } from './errors.ts';
+import type { Database } from '../database/port.ts';
+import { SchemaMismatch } from '../errors.ts';
 
 /** The columns of another size, described; empty when all match. */
 export async function vectorDimensionProblems(database: Database, dimension: number): Promise<string[]> {

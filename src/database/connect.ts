@@ -2,11 +2,11 @@
 // reported at once when retrying cannot help (wrong password, unknown database,
 // TLS refused, a host name that does not resolve).
 import pg from 'pg';
-import type { Config } from './config.ts';
-import { applySessionSettings } from './database/session-settings.ts';
-import { DatabaseMissing, DatabaseUnavailable, Interrupted } from './errors.ts';
-import type { Logger } from './log.ts';
-import { backoff, type SignalWatch, sleep } from './signals.ts';
+import { DatabaseMissing, DatabaseUnavailable, Interrupted } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Config } from '../settings/config.ts';
+import { backoff, type SignalWatch, sleep } from '../signals.ts';
+import { applySessionSettings } from './session-settings.ts';
 
 // Network errors and PostgreSQL's "starting up / shutting down / too many connections".
 const RETRYABLE = new Set([

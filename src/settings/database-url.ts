@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { ClientConfig } from 'pg';
-import { InvalidUrl } from './errors.ts';
+import { InvalidUrl } from '../errors.ts';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];

@@ -6,15 +6,16 @@
 import { basename, extname } from 'node:path';
 import type { MigrationBuilder } from 'node-pg-migrate';
 import type pg from 'pg';
-import { declaredBackfills, runBackfills } from './backfill.ts';
+import { declaredBackfills } from '../chain/backfill-declaration.ts';
+import { MIGRATION_EXTENSIONS } from '../chain/migration-files.ts';
+import { loadMigration } from '../chain/migration-loader.ts';
+import { LockNotGranted, SharedMemoryTooSmall } from '../errors.ts';
+import { type ApplyRequest, LEDGER_SCHEMA, type Session } from '../session/session.ts';
+import { backoff, sleep } from '../signals.ts';
+import { runBackfills } from './backfill.ts';
 import { BuildSizing } from './build-sizing.ts';
-import { LockNotGranted, SharedMemoryTooSmall } from './errors.ts';
 import { explainFailure, interrupted, type Running } from './failure-report.ts';
-import { MIGRATION_EXTENSIONS } from './migration-files.ts';
-import { loadMigration } from './migration-loader.ts';
 import { ProgressReporter } from './progress.ts';
-import { type ApplyRequest, LEDGER_SCHEMA, type Session } from './session.ts';
-import { backoff, sleep } from './signals.ts';
 
 type Action = ((pgm: MigrationBuilder, run?: () => void) => Promise<void> | void) | false | undefined;
 interface Actions {

@@ -3,7 +3,7 @@
 // lint and adoption alike: a file that does not load is a configuration error.
 import { basename, extname } from 'node:path';
 import type { MigrationBuilderActions } from 'node-pg-migrate/sqlMigration';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../errors.ts';
 
 /** A migration's exports: node-pg-migrate's actions, and whatever else it declares (`adopt`). */
 export type MigrationModule = MigrationBuilderActions & Record<string, unknown>;

@@ -9,7 +9,7 @@
 // the subset that touched it. A migration is present when its objects say so, and
 // absent when they are still as before it: absent ones are applied in chain order,
 // even after later present ones, when no present later migration changed what they touch.
-import { isOptional, normalise, objectOf } from '../expected-catalog.ts';
+import { isOptional, normalise, objectOf } from '../chain/expected-catalog.ts';
 
 export interface MigrationDelta {
   name: string;

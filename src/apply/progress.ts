@@ -3,9 +3,10 @@
 // estimate of the time left. A CREATE INDEX is sampled from a second connection
 // (ours is busy running it) in pg_stat_progress_create_index; a backfill tells its
 // own counts (backfill.ts). On a terminal the report is one line updated in place.
+
+import type { ProgressSample, ProgressWatcher } from '../database/port.ts';
+import type { LogFields, Logger } from '../log.ts';
 import type { BackfillProgress } from './backfill.ts';
-import type { ProgressSample, ProgressWatcher } from './database/port.ts';
-import type { LogFields, Logger } from './log.ts';
 import { describeRemaining, type Estimate, estimate } from './progress-estimate.ts';
 
 interface Step {

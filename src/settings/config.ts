@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { customCleanEnv, makeValidator, port, type ReporterOptions, str } from 'envalid';
 import type { ClientConfig } from 'pg';
+import { ConfigError, InvalidUrl } from '../errors.ts';
 import { buildUrl, parseUrl, SSL_MODES, type SslMode } from './database-url.ts';
-import { ConfigError, InvalidUrl } from './errors.ts';
 import { registerSecret } from './redact.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -40,7 +40,7 @@ export interface Config {
 }
 
 /** The migrations shipped with this package (dist/config.js -> ../migrations). */
-export const SHIPPED_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+export const SHIPPED_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 const seconds = makeValidator<number>((input) => {
   const value = Number(input.trim());

@@ -4,7 +4,7 @@
 // They are written by `snapshot` from a scratch database, never by hand.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../errors.ts';
 import type { MigrationFile } from './migration-files.ts';
 
 export interface CatalogDelta {

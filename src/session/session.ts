@@ -1,15 +1,13 @@
 // What a database command works with: the settings, the logger, the signal watch,
-// the migrations on disk, the database port (one connection, closed on every
-// exit path), the lock, and the way migrations are applied.
-import type { Config } from './config.ts';
-import type { Database } from './database/port.ts';
-import { PostgresDatabase } from './database/postgres-database.ts';
+// the migrations on disk, the database port, the lock, and the way migrations are
+// applied. commands/open-session.ts opens one for a command.
+
+import type { MigrationFile } from '../chain/migration-files.ts';
+import type { Database } from '../database/port.ts';
+import type { Logger } from '../log.ts';
+import type { Config } from '../settings/config.ts';
+import type { SignalWatch } from '../signals.ts';
 import { withLock } from './lock.ts';
-import type { Logger } from './log.ts';
-import { listMigrations, type MigrationFile } from './migration-files.ts';
-import { refusePerTransactionPooling } from './pooling.ts';
-import type { SignalWatch } from './signals.ts';
-import { waitForDatabase } from './wait-for-db.ts';
 
 export interface Context {
   config: Config;
@@ -55,24 +53,4 @@ export function createSession(
     apply: (request) => migrator(session, request),
   };
   return session;
-}
-
-export async function withSession<T>(context: Context, work: (session: Session) => Promise<T>): Promise<T> {
-  // the directory first: a bad MIGRATIONS_DIR is reported before touching the database
-  const files = listMigrations(context.config.migrationsDir);
-  const connection = await waitForDatabase(context.config, context.log, context.signals);
-  const database = new PostgresDatabase(connection, {
-    clientConfig: context.config.database.client,
-    schema: LEDGER_SCHEMA,
-    table: context.config.migrationsTable,
-    debug: (message) => context.log.debug(message),
-  });
-  // node-pg-migrate is loaded only when there is work
-  const migrator: Migrator = async (session, request) => (await import('./apply.ts')).applyMigrations(session, request);
-  try {
-    await refusePerTransactionPooling(database, context.config.database.display);
-    return await work(createSession(context, database, files, migrator));
-  } finally {
-    await database.close();
-  }
 }

@@ -3,14 +3,15 @@
 // the failure. cli.ts wraps it in a process; tests run it in-process.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Flags, Invocation } from './commands/command.ts';
-import { COMMANDS, type CommandName, usage } from './commands/index.ts';
-import { type Config, type Database, loadConfig } from './config.ts';
-import { DatabaseMissing, DatabasesFailed, exitCodeOf, Interrupted, MigrateError, UsageError } from './errors.ts';
-import { createLogger, type Logger } from './log.ts';
-import { redact } from './redact.ts';
-import { type Session, withSession } from './session.ts';
-import { SignalWatch } from './signals.ts';
+import { DatabaseMissing, DatabasesFailed, exitCodeOf, Interrupted, MigrateError, UsageError } from '../errors.ts';
+import { createLogger, type Logger } from '../log.ts';
+import type { Session } from '../session/session.ts';
+import { type Config, type Database, loadConfig } from '../settings/config.ts';
+import { redact } from '../settings/redact.ts';
+import { SignalWatch } from '../signals.ts';
+import type { Flags, Invocation } from './command.ts';
+import { COMMANDS, type CommandName, usage } from './command-table.ts';
+import { withSession } from './open-session.ts';
 
 export interface Io {
   env: NodeJS.ProcessEnv;
@@ -157,6 +158,6 @@ export function errorReport(error: unknown, env: NodeJS.ProcessEnv, database?: s
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return `mnemolite-migrate ${pkg.version}`;
 }

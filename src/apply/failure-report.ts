@@ -3,7 +3,7 @@
 // words, and what state the database was left in; always after making sure no
 // transaction is left open on the connection.
 import type { MigrationBuilder } from 'node-pg-migrate';
-import type { Blocker } from './database/port.ts';
+import type { Blocker } from '../database/port.ts';
 import {
   DatabaseUnavailable,
   Interrupted,
@@ -11,8 +11,8 @@ import {
   MigrateError,
   MigrationFailed,
   SharedMemoryTooSmall,
-} from './errors.ts';
-import type { Session } from './session.ts';
+} from '../errors.ts';
+import type { Session } from '../session/session.ts';
 
 /** The migration node-pg-migrate is running, as apply.ts follows it. */
 export interface Running {
