@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // 50 processes against one server: on two cores it runs alone, after the rest (vitest.crowd.config.ts)
-    exclude: [...configDefaults.exclude, 'test/crowd.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/session/crowd.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     // tests start real processes against a real PostgreSQL; keep two files at a time on two cores

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/crowd.test.ts'],
+    include: ['test/session/crowd.test.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     hookTimeout: 180_000,
   },

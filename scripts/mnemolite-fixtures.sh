@@ -183,7 +183,7 @@ SELECT pg_temp.seed('memories', jsonb_build_array(
     'metadata', '{"status": "dropped"}'::jsonb)));
 
 -- before MnemoLite had a projects table (2025-11-12) nothing checked memories.project_id; the seed's memories are then
--- global ones (NULL), so that the foreign key MnemoLite added that day holds (test/mnemolite-states.test.ts also
+-- global ones (NULL), so that the foreign key MnemoLite added that day holds (test/decisions/mnemolite-states.test.ts also
 -- runs one with a project id no project has)
 DO $$ BEGIN
   IF to_regclass('public.memories') IS NOT NULL AND to_regclass('public.projects') IS NULL THEN

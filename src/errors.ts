@@ -1,5 +1,6 @@
 // Every failure the runner reports is one of these classes, and each carries its
 // own exit code: the CLI reads `exitCode`, never messages or class names.
+import type { StopSignal } from './signals.ts';
 
 /** Base class: `message` is one readable line that never holds a password. */
 export abstract class MigrateError extends Error {
@@ -17,7 +18,7 @@ export abstract class MigrateError extends Error {
 export class MigrationFailed extends MigrateError {
   readonly exitCode = 1;
 }
-/** A failed migration apply.ts may run again; when it does not, `failure` is what is reported. */
+/** A failed migration apply-migrations.ts may run again; when it does not, `failure` is what is reported. */
 abstract class RetryableFailure extends MigrateError {
   readonly exitCode = 1;
   readonly migration: string;
@@ -94,8 +95,6 @@ export class PendingMigrations extends MigrateError {
 export class PerTransactionPooling extends MigrateError {
   readonly exitCode = 8;
 }
-
-export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** SIGINT / SIGTERM arrived; the running migration was cancelled and rolled back (130 / 143). */
 export class Interrupted extends MigrateError {

@@ -82,44 +82,53 @@ async function applyWithRetries(session: Session, request: ApplyRequest): Promis
   }
 }
 
-async function runOnce(session: Session, request: ApplyRequest, parallelWorkers: number): Promise<string[]> {
-  const { database, log, signals, config } = session;
-  const { runner } = await import('node-pg-migrate');
-  const verb = request.direction === 'up' ? 'applying' : 'reverting';
-  let running: Running | undefined;
-  const progress = new ProgressReporter(config.progressIntervalMs, log, database.progressWatcher());
-  const finish = () => {
-    progress.stop();
-    if (!running) return;
-    log.info(`${request.direction === 'up' ? 'applied' : 'reverted'} ${running.name}`, {
-      migration: running.name,
-      duration_ms: Math.round(performance.now() - running.started),
-    });
-    running = undefined;
-  };
+/** What is running, for the log, the heartbeats and the failure report: one migration at a time. */
+class RunningMigration {
+  current: Running | undefined;
 
-  // Wrapping each action tells us when node-pg-migrate starts a migration; the
-  // wrapper keeps the action's arity, which node-pg-migrate inspects.
-  const track = (name: string, path: string, action: Action): Action => {
+  constructor(
+    private readonly verb: 'applying' | 'reverting',
+    private readonly log: Session['log'],
+    readonly progress: ProgressReporter,
+  ) {}
+
+  begin(name: string, path: string, pgm: MigrationBuilder): void {
+    this.finish();
+    this.current = { name, path, started: performance.now(), pgm };
+    this.log.info(`${this.verb} ${name}`, { migration: name });
+    this.progress.start(name);
+  }
+
+  /** The one running ended well: its line with the time it took. */
+  finish(): void {
+    this.progress.stop();
+    if (!this.current) return;
+    const { name, started } = this.current;
+    this.log.info(`${this.verb === 'applying' ? 'applied' : 'reverted'} ${name}`, {
+      migration: name,
+      duration_ms: Math.round(performance.now() - started),
+    });
+    this.current = undefined;
+  }
+
+  /** The action wrapped so that its start is seen; with the action's arity, which node-pg-migrate inspects. */
+  track(name: string, path: string, action: Action): Action {
     if (typeof action !== 'function') return action;
-    const begin = (pgm: MigrationBuilder) => {
-      finish();
-      running = { name, path, started: performance.now(), pgm };
-      log.info(`${verb} ${name}`, { migration: name });
-      progress.start(name);
-    };
-    if (action.length < 2) {
+    if (action.length < 2)
       return (pgm) => {
-        begin(pgm);
+        this.begin(name, path, pgm);
         return action(pgm);
       };
-    }
     return (pgm, run) => {
-      begin(pgm);
+      this.begin(name, path, pgm);
       return action(pgm, run);
     };
-  };
-  const load = async (paths: string[]) => {
+  }
+}
+
+/** node-pg-migrate's loader strategy: our loader, each action tracked, a declared backfill run as the up. */
+function migrationLoader(session: Session, running: RunningMigration) {
+  return async (paths: string[]) => {
     const units = [];
     for (const path of paths) {
       const name = basename(path, extname(path));
@@ -131,28 +140,39 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
         return runBackfills(backfills!, {
           ...session,
           migration: name,
-          follow: (p) => progress.follow(p),
+          follow: (p) => running.progress.follow(p),
           noting: (sql) => {
-            if (running) running.statement = sql;
+            if (running.current) running.current.statement = sql;
           },
         });
       };
-      const up = track(name, path, backfills ? backfill : actions.up);
-      const down = actions.down === actions.up ? up : track(name, path, actions.down);
+      const up = running.track(name, path, backfills ? backfill : actions.up);
+      const down = actions.down === actions.up ? up : running.track(name, path, actions.down);
       units.push({ id: path, filePaths: [path], actions: { ...actions, up, down } });
     }
     return units;
   };
+}
+
+/** One attempt: node-pg-migrate's runner on our connection, every statement watched. */
+async function runOnce(session: Session, request: ApplyRequest, parallelWorkers: number): Promise<string[]> {
+  const { database, log, signals, config } = session;
+  const { runner } = await import('node-pg-migrate');
+  const running = new RunningMigration(
+    request.direction === 'up' ? 'applying' : 'reverting',
+    log,
+    new ProgressReporter(config.progressIntervalMs, log, database.progressWatcher()),
+  );
 
   // Each statement node-pg-migrate sends is noted (for the failure report) and its index builds
   // sized; none starts once a stop signal arrived.
   const sizing = new BuildSizing(database, { maintenanceWorkMemKb: config.maintenanceWorkMemKb, parallelWorkers }, log);
   const observed = database.executor(async (sql) => {
-    if (signals.received) throw interrupted(session, running?.name);
-    if (running) running.statement = sql;
-    await sizing.before(sql, running?.name);
+    if (signals.received) throw interrupted(session, running.current?.name);
+    if (running.current) running.current.statement = sql;
+    await sizing.before(sql, running.current?.name);
   });
-  const unheard = database.onNotice((notice) => sizing.notice(notice, running?.name));
+  const unheard = database.onNotice((notice) => sizing.notice(notice, running.current?.name));
   // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
   const unsubscribe = signals.onSignal(() => void database.cancelRunningStatement());
   const quiet = {
@@ -173,15 +193,15 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
       checkOrder: false, // drift.ts has already decided what may run
       singleTransaction: false,
       logger: quiet,
-      migrationLoaderStrategies: [{ extensions: MIGRATION_EXTENSIONS, loader: load }],
+      migrationLoaderStrategies: [{ extensions: MIGRATION_EXTENSIONS, loader: migrationLoader(session, running) }],
     });
-    finish();
+    running.finish();
     return ran.map((migration) => migration.name);
   } catch (error) {
-    throw await explainFailure(session, error, running);
+    throw await explainFailure(session, error, running.current);
   } finally {
     unsubscribe();
     unheard();
-    await progress.close();
+    await running.progress.close();
   }
 }

@@ -6,7 +6,7 @@
 
 import type { Backfill } from '../chain/backfill-declaration.ts';
 import { backfillBatchSql } from '../database/backfill-sql.ts';
-import type { Database } from '../database/port.ts';
+import type { BackfillPort } from '../database/port.ts';
 import { Interrupted } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { SignalWatch } from '../signals.ts';
@@ -32,7 +32,7 @@ export const COMPACT_ROW_BYTES = 1024;
 const POSTGRES_TOAST_TUPLE_TARGET = 2032;
 
 interface Run {
-  database: Database;
+  database: BackfillPort;
   log: Logger;
   signals: SignalWatch;
   migration: string;

@@ -2,7 +2,7 @@
 // for it (build-memory.ts decides), and turns pgvector's "graph no longer fits" notice into a
 // warning with the numbers and what to set. What one migration set is reset before the next one.
 
-import type { Database, ServerNotice } from '../database/port.ts';
+import type { IndexBuildPort, ServerNotice } from '../database/port.ts';
 import type { Logger } from '../log.ts';
 import type { Config } from '../settings/config.ts';
 import { buildMemory, formatKb } from '../sql/build-memory.ts';
@@ -17,7 +17,7 @@ export class BuildSizing {
   private last: { table: string; rows: number; kb: number; graphBytes?: number } | undefined;
 
   constructor(
-    private readonly database: Database,
+    private readonly database: IndexBuildPort,
     private readonly config: Pick<Config, 'maintenanceWorkMemKb' | 'parallelWorkers'>,
     private readonly log: Logger,
   ) {}

@@ -14,7 +14,7 @@ import {
 } from '../errors.ts';
 import type { Session } from '../session/session.ts';
 
-/** The migration node-pg-migrate is running, as apply.ts follows it. */
+/** The migration node-pg-migrate is running, as apply-migrations.ts follows it. */
 export interface Running {
   name: string;
   path: string;

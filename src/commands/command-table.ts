@@ -23,17 +23,24 @@ interface SpecFields {
 export type CommandSpec = SpecFields & {
   /** flag spellings, for tests and docs */
   flags: string[];
-} & ({ database: true; load(): Promise<AnyDatabaseCommand> } | { database: false; load(): Promise<AnyLocalCommand> });
+} & Loader;
 
 const help = { help: { type: 'boolean', short: 'h' } } as const;
 const json = { json: { type: 'boolean' } } as const;
 
+type Loader =
+  | { database: true; load(): Promise<AnyDatabaseCommand> }
+  | { database: false; load(): Promise<AnyLocalCommand> };
+
+/** Every command takes --help and, unless it says `json: false`, --json; no positional unless it says so. */
 function spec(
-  s: SpecFields &
-    ({ database: true; load(): Promise<AnyDatabaseCommand> } | { database: false; load(): Promise<AnyLocalCommand> }),
+  s: Pick<SpecFields, 'usage' | 'summary'> &
+    Partial<Pick<SpecFields, 'options' | 'positionals'>> & { json?: false } & Loader,
 ): CommandSpec {
-  const flags = Object.entries(s.options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
-  return { ...s, flags };
+  const { json: takesJson, ...rest } = s;
+  const options: SpecFields['options'] = { ...help, ...(takesJson === false ? {} : json), ...s.options };
+  const flags = Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+  return { ...rest, options, positionals: s.positionals ?? { min: 0, max: 0 }, flags };
 }
 
 export const COMMANDS = {
@@ -42,8 +49,7 @@ export const COMMANDS = {
     summary:
       'apply pending migrations (the default command); adopts an existing schema by a verified baseline stamp; --dry-run is plan',
     database: true,
-    options: { ...help, ...json, 'allow-out-of-order': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
-    positionals: { min: 0, max: 0 },
+    options: { 'allow-out-of-order': { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     load: () => import('./up.ts').then((m) => m.command),
   }),
   down: spec({
@@ -51,37 +57,28 @@ export const COMMANDS = {
     summary: 'revert the newest migrations, never below the baseline; --yes is required when stdin is not a terminal',
     database: true,
     options: {
-      ...help,
-      ...json,
       to: { type: 'string' },
       count: { type: 'string' },
       yes: { type: 'boolean', short: 'y' },
     },
-    positionals: { min: 0, max: 0 },
     load: () => import('./down.ts').then((m) => m.command),
   }),
   status: spec({
     usage: 'status [--json]',
     summary: 'applied migrations with their time, pending ones, and anomalies',
     database: true,
-    options: { ...help, ...json },
-    positionals: { min: 0, max: 0 },
     load: () => import('./status.ts').then((m) => m.command),
   }),
   current: spec({
     usage: 'current [--json]',
     summary: 'the newest applied migration',
     database: true,
-    options: { ...help, ...json },
-    positionals: { min: 0, max: 0 },
     load: () => import('./history.ts').then((m) => m.currentCommand),
   }),
   history: spec({
     usage: 'history [--json]',
     summary: 'every applied migration, oldest first',
     database: true,
-    options: { ...help, ...json },
-    positionals: { min: 0, max: 0 },
     load: () => import('./history.ts').then((m) => m.historyCommand),
   }),
   stamp: spec({
@@ -89,7 +86,6 @@ export const COMMANDS = {
     summary:
       'record migrations up to <migration> as applied without running them, after checking the schema is what they make',
     database: true,
-    options: { ...help, ...json },
     positionals: { min: 1, max: 1 },
     load: () => import('./stamp.ts').then((m) => m.command),
   }),
@@ -98,15 +94,12 @@ export const COMMANDS = {
     summary:
       'exit 0 only when the database is at the newest migration and nothing drifted (7: pending or a migration in progress, 6: drift)',
     database: true,
-    options: { ...help, ...json },
-    positionals: { min: 0, max: 0 },
     load: () => import('./verify.ts').then((m) => m.command),
   }),
   repair: spec({
     usage: 'repair [<migration>] [--json]',
     summary: 'accept edited applied migrations by recording their new checksums',
     database: true,
-    options: { ...help, ...json },
     positionals: { min: 0, max: 1 },
     load: () => import('./repair.ts').then((m) => m.command),
   }),
@@ -115,8 +108,6 @@ export const COMMANDS = {
     summary:
       'the exact SQL up would run for each pending migration, in a transaction or not, and the table locks it takes; changes nothing',
     database: true,
-    options: { ...help, ...json },
-    positionals: { min: 0, max: 0 },
     load: () => import('./plan.ts').then((m) => m.command),
   }),
   snapshot: spec({
@@ -124,8 +115,7 @@ export const COMMANDS = {
     summary:
       'write migrations/expected/: the catalog change each migration makes, applied one by one on an empty scratch database; --check compares instead (6 when they differ)',
     database: true,
-    options: { ...help, ...json, check: { type: 'boolean' } },
-    positionals: { min: 0, max: 0 },
+    options: { check: { type: 'boolean' } },
     load: () => import('./snapshot.ts').then((m) => m.command),
   }),
   lint: spec({
@@ -133,15 +123,14 @@ export const COMMANDS = {
     summary:
       'report dangerous operations in the migrations (real PostgreSQL parser); exit 1 on findings not accepted in the file',
     database: false,
-    options: { ...help, ...json },
-    positionals: { min: 0, max: 0 },
     load: () => import('./lint.ts').then((m) => m.command),
   }),
   create: spec({
     usage: 'create <name> [--sql | --no-transaction]',
     summary: 'write a new timestamped migration from a template into MIGRATIONS_DIR',
     database: false,
-    options: { ...help, sql: { type: 'boolean' }, 'no-transaction': { type: 'boolean' } },
+    json: false,
+    options: { sql: { type: 'boolean' }, 'no-transaction': { type: 'boolean' } },
     positionals: { min: 1, max: 1 },
     load: () => import('./create.ts').then((m) => m.command),
   }),

@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { DatabaseMissing, DatabasesFailed, exitCodeOf, Interrupted, MigrateError, UsageError } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Session } from '../session/session.ts';
-import { type Config, type Database, loadConfig } from '../settings/config.ts';
+import { type Config, loadConfig } from '../settings/config.ts';
+import type { ConnectionTarget } from '../settings/database-url.ts';
 import { redact } from '../settings/redact.ts';
 import { SignalWatch } from '../signals.ts';
 import type { Flags, Invocation } from './command.ts';
@@ -71,22 +72,24 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
   const args = await remote.args(invocation);
   const signals = new SignalWatch();
   const uninstall = signals.install();
+  // several databases (MIGRATE_DATABASES): one after the other, each under its own lock, its logs and
+  // results prefixed with its name; the exit code is the highest of theirs
+  const several = config.databases.length > 1;
+  const runOn = (target: ConnectionTarget) => {
+    const name = target.client.database!;
+    const log = createLogger({ ...config.log, terminal: io.terminal }, io.stderr, several ? { database: name } : {});
+    return onDatabase(command, config, target, log, signals, (session) => remote.run(session, args));
+  };
   try {
-    if (config.databases.length === 1) {
-      const log = createLogger({ ...config.log, terminal: io.terminal }, io.stderr);
-      const result = await onDatabase(command, config, config.databases[0]!, log, signals, (session) =>
-        remote.run(session, args),
-      );
+    if (!several) {
+      const result = await runOn(config.databases[0]!);
       return finish(print, remote.format(result, { json }), remote.failure?.(result));
     }
-    // several databases (MIGRATE_DATABASES): one after the other, each under its own lock and
-    // reported on its own; the exit code is the highest of theirs
     const outcomes: { database: string; exit_code: number; result?: unknown }[] = [];
     for (const target of config.databases) {
       const name = target.client.database!;
-      const log = createLogger({ ...config.log, terminal: io.terminal }, io.stderr, { database: name });
       try {
-        const result = await onDatabase(command, config, target, log, signals, (session) => remote.run(session, args));
+        const result = await runOn(target);
         const text = remote.format(result, { json: false });
         if (!json && text !== '') print(text.replace(/^/gm, `${name}: `));
         const failure = remote.failure?.(result);
@@ -115,7 +118,7 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
 async function onDatabase<R>(
   command: CommandName,
   config: Config,
-  target: Database,
+  target: ConnectionTarget,
   log: Logger,
   signals: SignalWatch,
   work: (session: Session) => Promise<R>,

@@ -1,6 +1,6 @@
 // `down --to <migration>` / `down --count N`: revert the newest migrations.
 import { findBaseline } from '../chain/baseline.ts';
-import { assertNoDrift, compare } from '../decisions/drift.ts';
+import { assertNoDrift, readDrift } from '../decisions/drift.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
 import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand, type Invocation } from './command.ts';
@@ -23,14 +23,13 @@ export const command: DatabaseCommand<DownTarget, DownResult> = {
 export async function down(session: Session, target: DownTarget): Promise<DownResult> {
   const { database, files, log } = session;
   return session.withLock(async () => {
-    const ledger = await database.readLedger();
+    const { ledger, drift } = await readDrift(database, files);
     const applied = ledger.applied.map((row) => row.name);
     const count = 'count' in target ? target.count : countAfter(applied, target.to);
     if (count > applied.length)
       throw new UsageError(`cannot revert ${count} migrations: only ${applied.length} are applied`);
     const toRevert = applied.slice(applied.length - count);
 
-    const drift = compare(files, ledger.applied);
     const missing = drift.missing.filter((row) => toRevert.includes(row.name));
     if (missing.length > 0) {
       throw new SchemaMismatch(`cannot revert migrations this image does not have`, [

@@ -3,7 +3,7 @@
 // Touches nothing: no lock, no table created, no row written — only reads.
 
 import { renderMigrationSql } from '../chain/migration-sql.ts';
-import { compare } from '../decisions/drift.ts';
+import { readDrift } from '../decisions/drift.ts';
 import { SqlSyntaxError } from '../errors.ts';
 import type { Session } from '../session/session.ts';
 import { locksOf, type TableLock } from '../sql/lock-modes.ts';
@@ -30,8 +30,8 @@ export interface PlanResult {
   adoption?: {
     stamp: string[];
     because: string;
-    outOfOrder: string[];
-    reformed: { migration: string; object: string }[];
+    out_of_order: string[];
+    rebuilt: { migration: string; object: string }[];
     comments: string[];
   };
   pending: PlannedMigration[];
@@ -45,15 +45,21 @@ export const command: DatabaseCommand<undefined, PlanResult> = {
 
 export async function plan(session: Session): Promise<PlanResult> {
   const { database, files, config, log } = session;
-  const ledger = await database.readLedger();
-  let toApply = compare(files, ledger.applied).pending;
+  const { ledger, drift } = await readDrift(database, files);
+  let toApply = drift.pending;
   let adoption: PlanResult['adoption'];
   if (ledger.applied.length === 0) {
     const { planAdoption } = await import('../decisions/adoption.ts');
     const adopt = await planAdoption(database, files, config.migrationsDir, log);
     if (adopt.kind === 'adopt') {
       const { stamp, apply, because, outOfOrder, reformed, comments } = adopt;
-      adoption = { stamp: stamp.map((file) => file.name), because, outOfOrder, reformed, comments };
+      adoption = {
+        stamp: stamp.map((file) => file.name),
+        because,
+        out_of_order: outOfOrder,
+        rebuilt: reformed,
+        comments,
+      };
       toApply = apply;
     }
   }
@@ -101,9 +107,9 @@ function formatPlan(result: PlanResult): string {
       '',
       `== ${migration.name} (${migration.transaction ? 'in one transaction' : 'NOT in a transaction: each statement commits on its own'})`,
     );
-    if (result.adoption?.outOfOrder.includes(migration.name))
+    if (result.adoption?.out_of_order.includes(migration.name))
       lines.push('-- not there, and comes before migrations that are: applied now, it touches nothing they made');
-    for (const { object } of result.adoption?.reformed.filter((r) => r.migration === migration.name) ?? [])
+    for (const { object } of result.adoption?.rebuilt.filter((r) => r.migration === migration.name) ?? [])
       lines.push(`-- again: ${object} is in a form MnemoLite made that the chain does not, and this rebuilds it`);
     for (const step of migration.steps) {
       for (const statement of step.statements) {

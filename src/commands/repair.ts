@@ -1,6 +1,6 @@
 // `repair [<migration>]`: accept edited applied migrations by recording the
 // checksums their files have now. The explicit way out of "changed" drift.
-import { compare } from '../decisions/drift.ts';
+import { readDrift } from '../decisions/drift.ts';
 import { UsageError } from '../errors.ts';
 import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
@@ -19,7 +19,7 @@ export const command: DatabaseCommand<string | undefined, RepairResult> = {
 export async function repair(session: Session, only: string | undefined): Promise<RepairResult> {
   const { database, files, log } = session;
   return session.withLock(async () => {
-    const drift = compare(files, (await database.readLedger()).applied);
+    const { drift } = await readDrift(database, files);
     const changed = drift.changed.filter((file) => only === undefined || file.name === only);
     if (only !== undefined && changed.length === 0)
       throw new UsageError(`${only} is not an applied migration whose file changed`);

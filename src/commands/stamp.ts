@@ -2,9 +2,10 @@
 // applied without running them — after checking that nothing applied has
 // drifted and that the schema is what those migrations make (their expected catalog).
 
-import { compareCatalogs, describeDifferences, matches, readExpectedCatalogs } from '../chain/expected-catalog.ts';
+import { describeDifferences, matches } from '../chain/expected-catalog.ts';
 import { loadMigration } from '../chain/migration-loader.ts';
-import { assertNoDrift, compare } from '../decisions/drift.ts';
+import { assertNoDrift, readDrift } from '../decisions/drift.ts';
+import { compareWithPoint } from '../decisions/schema-check.ts';
 import { SchemaMismatch, UsageError } from '../errors.ts';
 import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
@@ -24,7 +25,7 @@ export async function stamp(session: Session, target: string): Promise<StampResu
   const index = files.findIndex((file) => file.name === target);
   if (index < 0) throw new UsageError(`${target}: no such migration in ${session.config.migrationsDir}`);
   return session.withLock(async () => {
-    const drift = compare(files, (await database.readLedger()).applied);
+    const { drift } = await readDrift(database, files);
     assertNoDrift(drift);
     const later =
       drift.pending.length < files.length ? files.findLastIndex((file) => !drift.pending.includes(file)) : -1;
@@ -39,20 +40,17 @@ export async function stamp(session: Session, target: string): Promise<StampResu
     }
     // a file that does not load is never recorded as applied (exit 3, naming it)
     for (const file of toStamp) await loadMigration(file.path);
-    const expected = readExpectedCatalogs(session.config.migrationsDir, files.slice(0, index + 1));
+    const point = await compareWithPoint(database, session.config.migrationsDir, files, index);
     // stamp is the operator's own word: without an expected catalog it records, saying it could not check
-    if (expected.unknownFrom) {
+    if ('unknownFrom' in point) {
       log.warn(
-        `${expected.unknownFrom} has no expected catalog: the schema was not checked (write them with \`snapshot\`)`,
+        `${point.unknownFrom} has no expected catalog: the schema was not checked (write them with \`snapshot\`)`,
       );
-    } else {
-      const comparison = compareCatalogs(expected.points.at(-1)!.catalog, await database.catalog());
-      if (!matches(comparison)) {
-        throw new SchemaMismatch(
-          `the schema is not what the migrations up to ${target} make; refusing to stamp`,
-          describeDifferences(comparison),
-        );
-      }
+    } else if (!matches(point.comparison)) {
+      throw new SchemaMismatch(
+        `the schema is not what the migrations up to ${target} make; refusing to stamp`,
+        describeDifferences(point.comparison),
+      );
     }
     await database.stamp(toStamp);
     const stamped = toStamp.map((file) => file.name);

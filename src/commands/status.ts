@@ -1,6 +1,6 @@
 // `status`: what is applied (and when), what is pending, and anything wrong.
 import type { LockHolder } from '../database/port.ts';
-import { compare } from '../decisions/drift.ts';
+import { readDrift } from '../decisions/drift.ts';
 import { checkSchema, type SchemaCheck, schemaDifferences } from '../decisions/schema-check.ts';
 import { describeHolder } from '../session/lock.ts';
 import type { Session } from '../session/session.ts';
@@ -27,8 +27,7 @@ export const command: DatabaseCommand<undefined, StatusResult> = {
 export async function status(session: Session): Promise<StatusResult> {
   const { database, files, config } = session;
   const holder = await database.lockHolder();
-  const ledger = await database.readLedger();
-  const drift = compare(files, ledger.applied);
+  const { ledger, drift } = await readDrift(database, files);
   const changed = new Set(drift.changed.map((file) => file.name));
   const unrecorded = new Set(drift.unrecorded.map((file) => file.name));
   const missing = new Set(drift.missing.map((row) => row.name));
@@ -46,7 +45,9 @@ export async function status(session: Session): Promise<StatusResult> {
       `no ${config.migrationsTable} table: this database is not managed yet (\`up\` adopts or creates it)`,
     );
   const schema = await checkSchema(
-    session,
+    database,
+    config.migrationsDir,
+    files,
     ledger.applied.map((row) => row.name),
   );
   anomalies.push(...schemaDifferences(schema).map((line) => `schema ${line.trimStart()}`));

@@ -1,7 +1,8 @@
 // `up`: bring the database to the newest migration on disk.
 
 import { objectOf } from '../chain/expected-catalog.ts';
-import { assertNoDrift, compare, type Drift } from '../decisions/drift.ts';
+import type { AdoptionPlan } from '../decisions/adoption.ts';
+import { assertNoDrift, type Drift, readDrift } from '../decisions/drift.ts';
 import { checkVectorDimensions } from '../decisions/vector-dimensions.ts';
 import { SchemaMismatch } from '../errors.ts';
 import type { Session } from '../session/session.ts';
@@ -17,14 +18,14 @@ export interface UpResult {
   /** on a database adopted without history: what was found and done beyond stamping */
   adoption?: {
     /** applied although a later migration was already there (each touches nothing such a one made) */
-    outOfOrder: string[];
+    out_of_order: string[];
     /** migrations run again to bring an object from a form MnemoLite made to the chain's: `migration: object` */
-    reformed: string[];
+    rebuilt: string[];
     /** comments set to the chain's */
     comments: string[];
   };
-  /** checksums recorded for migrations applied before checksums were kept */
-  backfilled: string[];
+  /** migrations applied before checksums were kept (or with a rewritten file's former checksum): their checksums recorded now */
+  checksums_recorded: string[];
   head: string;
 }
 
@@ -44,12 +45,12 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
   // the ledger, so a holder that finishes in between leaves its rows visible.
   const upToDate = async (): Promise<UpResult | undefined> => {
     if (await database.lockHolder()) return undefined;
-    const drift = compare(files, (await database.readLedger()).applied);
+    const { drift } = await readDrift(database, files);
     if (drift.pending.length > 0 || drift.unrecorded.length > 0) return undefined;
     assertNoDrift(drift);
     await checkVectorDimensions(database, config.embedding.dimension);
     log.info(`database is up to date at ${head}`);
-    return { applied: [], stamped: [], backfilled: [], head };
+    return { applied: [], stamped: [], checksums_recorded: [], head };
   };
   const done = await upToDate();
   if (done) return done;
@@ -58,45 +59,27 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
     // only now that there is work: the modules that decide adoption and read what migrations create
     const { planAdoption } = await import('../decisions/adoption.ts');
     const { checkExtensions } = await import('../decisions/required-extensions.ts');
-    const result: UpResult = { applied: [], stamped: [], backfilled: [], head };
-    let ledger = await database.readLedger(); // again: another runner may have finished while we waited
+    const result: UpResult = { applied: [], stamped: [], checksums_recorded: [], head };
+    // again: another runner may have finished while we waited
+    let { ledger, drift } = await readDrift(database, files);
     // before anything is written; adoption stamps only what exists, so its extensions are installed
-    await checkExtensions(database, compare(files, ledger.applied).pending);
-    let adopted = false;
+    await checkExtensions(database, drift.pending);
     if (ledger.applied.length === 0) {
       const plan = await planAdoption(database, files, config.migrationsDir, log);
       if (plan.kind === 'adopt') {
-        await database.stamp(plan.stamp);
         result.stamped = plan.stamp.map((file) => file.name);
-        log.info(`stamped ${namesOf(result.stamped, files)} without running them: ${plan.because}`);
-        for (const { migration, object } of plan.reformed)
-          log.warn(
-            `${object} is in a form MnemoLite made that the chain does not: ${migration} runs again to rebuild it`,
-          );
-        if (plan.comments.length > 0) {
-          await database.setComments(plan.comments);
-          log.warn(
-            `${plan.comments.length} comment${plan.comments.length === 1 ? '' : 's'} differed from the chain's and ${plan.comments.length === 1 ? 'was' : 'were'} set to it: ${plan.comments.map(objectOf).join(', ')}`,
-          );
-        }
-        result.adoption = {
-          outOfOrder: plan.outOfOrder,
-          reformed: plan.reformed.map(({ migration, object }) => `${migration}: ${object}`),
-          comments: plan.comments.map(objectOf),
-        };
-        adopted = true;
-        ledger = await database.readLedger();
+        result.adoption = await adopt(session, plan);
+        // what adoption stamped is one transaction's rows: what it left to apply is not out of order (drift.ts)
+        ({ ledger, drift } = await readDrift(database, files));
       }
     }
-    const drift = compare(files, ledger.applied);
     assertNoDrift(drift);
-    // adoption has decided which migrations may run before ones already there
-    refuseOutOfOrder(drift, { allowOutOfOrder: options.allowOutOfOrder || adopted });
+    refuseOutOfOrder(drift, options);
     if (drift.unrecorded.length > 0) {
       await database.recordChecksums(drift.unrecorded);
-      result.backfilled = drift.unrecorded.map((file) => file.name);
+      result.checksums_recorded = drift.unrecorded.map((file) => file.name);
       log.info(
-        `recorded checksums of ${result.backfilled.length} migrations applied before checksums were kept, or rewritten since without changing what they do`,
+        `recorded checksums of ${result.checksums_recorded.length} migrations applied before checksums were kept, or rewritten since without changing what they do`,
       );
     }
     for (const index of await database.invalidIndexes())
@@ -116,6 +99,28 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
     log.info(result.applied.length > 0 ? `database is at ${head}` : `database is up to date at ${head}`);
     return result;
   }, upToDate);
+}
+
+/** Records what adoption found there and sets differing comments; the migrations left to apply do the rest. */
+async function adopt(session: Session, plan: AdoptionPlan & { kind: 'adopt' }): Promise<UpResult['adoption']> {
+  const { database, files, log } = session;
+  await database.stamp(plan.stamp);
+  const stamped = plan.stamp.map((file) => file.name);
+  log.info(`stamped ${namesOf(stamped, files)} without running them: ${plan.because}`);
+  for (const { migration, object } of plan.reformed)
+    log.warn(`${object} is in a form MnemoLite made that the chain does not: ${migration} runs again to rebuild it`);
+  if (plan.comments.length > 0) {
+    await database.setComments(plan.comments);
+    const n = plan.comments.length;
+    log.warn(
+      `${n} comment${n === 1 ? '' : 's'} differed from the chain's and ${n === 1 ? 'was' : 'were'} set to it: ${plan.comments.map(objectOf).join(', ')}`,
+    );
+  }
+  return {
+    out_of_order: plan.outOfOrder,
+    rebuilt: plan.reformed.map(({ migration, object }) => `${migration}: ${object}`),
+    comments: plan.comments.map(objectOf),
+  };
 }
 
 function refuseOutOfOrder(drift: Drift, options: UpOptions): void {

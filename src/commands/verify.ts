@@ -4,7 +4,7 @@
 // are half-done then, and "ok" would open the API gate mid-migration.
 
 import type { LockHolder } from '../database/port.ts';
-import { compare, type DriftProblems, driftMismatch, driftProblems } from '../decisions/drift.ts';
+import { type DriftProblems, driftMismatch, driftProblems, readDrift } from '../decisions/drift.ts';
 import { checkSchema, type SchemaCheck, schemaDifferences, schemaDiffers } from '../decisions/schema-check.ts';
 import { vectorDimensionProblems, vectorMismatch } from '../decisions/vector-dimensions.ts';
 import { type MigrateError, PendingMigrations, SchemaMismatch } from '../errors.ts';
@@ -53,8 +53,10 @@ export async function verify(session: Session): Promise<VerifyResult> {
       schema: { at: null, missing: [], different: [], extra: [], skipped },
     };
   }
-  const { applied } = await database.readLedger();
-  const drift = compare(files, applied);
+  const {
+    ledger: { applied },
+    drift,
+  } = await readDrift(database, files);
   const result: VerifyResult = {
     ok: false,
     head,
@@ -65,7 +67,9 @@ export async function verify(session: Session): Promise<VerifyResult> {
     embedding_dimension: config.embedding.dimension,
     vector_dimensions: await vectorDimensionProblems(database, config.embedding.dimension),
     schema: await checkSchema(
-      session,
+      database,
+      config.migrationsDir,
+      files,
       applied.map((row) => row.name),
     ),
   };

@@ -1,4 +1,4 @@
-// The SQL of a declared backfill (src/backfill.ts): sent by the port, shown by `plan`
+// The SQL of a declared backfill (src/apply/backfill.ts): sent by the port, shown by `plan`
 // and read by `lint`. One batch is one statement: it picks the next rows still
 // pending after the last key, fills them, and says how many and where it got to;
 // autocommitted, its row locks end with it.

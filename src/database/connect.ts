@@ -21,7 +21,8 @@ const RETRYABLE = new Set([
   '53300',
 ]);
 
-export interface Database {
+/** An open connection, as the database port takes it over. */
+export interface OpenConnection {
   client: pg.Client;
   /** the server process serving this connection, for pg_cancel_backend */
   pid: number;
@@ -32,7 +33,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function waitForDatabase(config: Config, log: Logger, signals: SignalWatch): Promise<Database> {
+export async function waitForDatabase(config: Config, log: Logger, signals: SignalWatch): Promise<OpenConnection> {
   const { client: settings, display } = config.database;
   const deadline = Date.now() + config.waitTimeoutMs;
   for (let attempt = 0; ; attempt++) {

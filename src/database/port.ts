@@ -111,7 +111,7 @@ export interface PoolingProbe {
   after: number | undefined;
 }
 
-/** The narrow query interface node-pg-migrate's runner() needs; only apply.ts uses it. */
+/** The narrow query interface node-pg-migrate's runner() needs; only apply-migrations.ts uses it. */
 export interface Executor {
   query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<unknown>;
 }
@@ -122,15 +122,10 @@ export interface BackfillBatch {
   last: string | undefined;
 }
 
-export interface Database {
+/** The ledger: which migrations are applied, with their checksums. */
+export interface LedgerPort {
   /** `schema.table` of the ledger, for messages */
   readonly ledgerName: string;
-  /** the server process of this connection */
-  readonly pid: number;
-  /** the pid announced when the connection opened: `pid`, unless a pooler answered with one of its own */
-  readonly announcedPid: number;
-
-  // ledger
   readLedger(): Promise<Ledger>;
   /** Records migrations as applied without running them (rows and checksums), in one transaction. */
   stamp(entries: readonly ChecksumEntry[]): Promise<void>;
@@ -138,15 +133,19 @@ export interface Database {
   recordChecksums(entries: readonly ChecksumEntry[]): Promise<void>;
   /** Drops checksums of migrations no longer applied (after `down`). */
   forgetReverted(): Promise<void>;
+}
 
-  // the migration lock (a session advisory lock keyed by the ledger table)
+/** The migration lock: a session advisory lock keyed by the ledger table. */
+export interface LockPort {
   tryLock(): Promise<boolean>;
   unlock(): Promise<void>;
   lockHolder(): Promise<LockHolder | undefined>;
   /** Sessions holding locks on user tables, oldest transaction first. */
   blockers(): Promise<Blocker[]>;
+}
 
-  // catalog reads
+/** The live schema, read as catalog lines (and its comments set from them). */
+export interface CatalogPort {
   vectorColumns(): Promise<VectorColumn[]>;
   invalidIndexes(): Promise<string[]>;
   /** The rows of public.alembic_version, or undefined when there is no such table. */
@@ -155,22 +154,28 @@ export interface Database {
   catalog(): Promise<string[]>;
   /** Sets comments as catalog lines give them (`comment column public.t.c: text`), in one transaction. */
   setComments(lines: readonly string[]): Promise<void>;
+}
 
-  // index builds
+/** What sizing an index build reads and sets on this session. */
+export interface IndexBuildPort {
   /** `column` of `table` (`schema.table`), as the next index build will see them */
   indexBuildFacts(table: string, column: string | undefined): Promise<IndexBuildFacts>;
   /** Sets maintenance_work_mem and max_parallel_maintenance_workers for this session; undefined resets both. */
   setBuildSettings(settings: BuildSettings | undefined): Promise<void>;
   /** Calls `listener` with each notice the server sends this session (pgvector's build notices); returns the unsubscribe. */
   onNotice(listener: (notice: ServerNotice) => void): () => void;
+}
 
-  // the server
+/** The server around the database: its extensions and its other databases. */
+export interface ServerPort {
   /** Where each named extension stands, and who asks (current_user) in which database. */
   extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }>;
   /** Creates another database on this server; `exists` when it already does. DatabaseUnavailable when the role may not. */
   createDatabase(name: string): Promise<'created' | 'exists'>;
+}
 
-  // backfills (src/backfill.ts), each batch one autocommitted statement
+/** Declared backfills (apply/backfill.ts), each batch one autocommitted statement. */
+export interface BackfillPort {
   /** How many rows the backfill's `pending` matches. */
   pendingRows(backfill: Backfill): Promise<number>;
   /** Fills up to `limit` pending rows with keys after `after` (all keys when undefined), in key order. */
@@ -179,8 +184,14 @@ export interface Database {
   toastTupleTarget(table: string): Promise<number | undefined>;
   /** Sets it (undefined resets it): a row version wider than this moves its widest values to TOAST. */
   setToastTupleTarget(table: string, bytes: number | undefined): Promise<void>;
+}
 
-  // session
+/** The connection itself, and what the migrations run on. */
+export interface ConnectionPort {
+  /** the server process of this connection */
+  readonly pid: number;
+  /** the pid announced when the connection opened: `pid`, unless a pooler answered with one of its own */
+  readonly announcedPid: number;
   /** Reads pg_backend_pid() around a transaction of a second, short session, to tell how a pooler hands out servers. */
   probePooling(): Promise<PoolingProbe>;
   /** Off: commits do not wait for the disk; back on, it flushes what was committed so far. */
@@ -200,3 +211,16 @@ export interface Database {
   executor(beforeEach: (sql: string) => void | Promise<void>): Executor;
   close(): Promise<void>;
 }
+
+/**
+ * The whole port, one implementation per database (postgres-database.ts, memory-database.ts):
+ * a session holds it, and each module takes only the roles it uses.
+ */
+export interface Database
+  extends LedgerPort,
+    LockPort,
+    CatalogPort,
+    IndexBuildPort,
+    ServerPort,
+    BackfillPort,
+    ConnectionPort {}

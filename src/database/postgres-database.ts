@@ -7,6 +7,7 @@ import type { Backfill } from '../chain/backfill-declaration.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import { backfillBatchSql, pendingRowsSql } from './backfill-sql.ts';
 import { CATALOG_LISTING, parseCommentLine } from './catalog-listing.ts';
+import type { OpenConnection } from './connect.ts';
 import type {
   AppliedMigration,
   BackfillBatch,
@@ -25,15 +26,6 @@ import type {
   ServerNotice,
   VectorColumn,
 } from './port.ts';
-
-/** An open connection, as wait-for-db.ts hands it over. */
-export interface Connection {
-  client: pg.Client;
-  pid: number;
-  announcedPid: number;
-  lost(): boolean;
-  close(): Promise<void>;
-}
 
 export interface PostgresOptions {
   /** to open the short-lived second connections (cancel, progress) */
@@ -81,7 +73,7 @@ export class PostgresDatabase implements Database {
   private readonly key: string;
 
   constructor(
-    private readonly connection: Connection,
+    private readonly connection: OpenConnection,
     private readonly options: PostgresOptions,
   ) {
     const { schema, table } = options;

@@ -6,7 +6,7 @@
 import { type Replaces, readReplaces } from '../chain/declarations.ts';
 import { objectOf, objectsIn, readDeltas } from '../chain/expected-catalog.ts';
 import type { MigrationFile } from '../chain/migration-files.ts';
-import type { Database } from '../database/port.ts';
+import type { CatalogPort } from '../database/port.ts';
 import { SchemaMismatch } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type AdoptionDecision, decideAdoption, type ObjectConflict } from './decide-adoption.ts';
@@ -30,7 +30,7 @@ export type AdoptionPlan =
     };
 
 export async function planAdoption(
-  database: Database,
+  database: CatalogPort,
   files: readonly MigrationFile[],
   migrationsDir: string,
   log: Logger,

@@ -1,7 +1,8 @@
-// The directory compared with the ledger. Pure: no I/O, so every case is cheap to test.
+// The directory compared with the ledger. Pure (but readDrift, which reads the ledger first):
+// no I/O, so every case is cheap to test.
 
 import type { MigrationFile } from '../chain/migration-files.ts';
-import type { AppliedMigration } from '../database/port.ts';
+import type { AppliedMigration, Ledger, LedgerPort } from '../database/port.ts';
 import { SchemaMismatch } from '../errors.ts';
 
 export interface Drift {
@@ -20,16 +21,27 @@ export interface Drift {
   unrecorded: MigrationFile[];
 }
 
+/** The ledger read, and the directory compared with it: what every command starts from. */
+export async function readDrift(
+  database: Pick<LedgerPort, 'readLedger'>,
+  files: readonly MigrationFile[],
+): Promise<{ ledger: Ledger; drift: Drift }> {
+  const ledger = await database.readLedger();
+  return { ledger, drift: compare(files, ledger.applied) };
+}
+
 export function compare(files: readonly MigrationFile[], applied: readonly AppliedMigration[]): Drift {
   const onDisk = new Map(files.map((file) => [file.name, file]));
   const byName = new Map(applied.map((row) => [row.name, row]));
   const drift: Drift = { pending: [], changed: [], missing: [], outOfOrder: [], unrecorded: [] };
 
   for (const row of applied) if (!onDisk.has(row.name)) drift.missing.push(row);
-  // the rows of the first transaction, when it recorded several: adoption stamped them
+  // the rows of the first transaction, when adoption stamped them: several, or one that is not the
+  // first migration (the chain run from empty records the first migration alone first)
   const firstRunOn = applied[0]?.runOn.getTime();
   const first = applied.filter((row) => row.runOn.getTime() === firstRunOn);
-  const stampedTogether = (name: string) => first.length > 1 && first.some((row) => row.name === name);
+  const adopted = first.length > 1 || (first.length === 1 && first[0]!.name !== files[0]?.name);
+  const stampedTogether = (name: string) => adopted && first.some((row) => row.name === name);
   let lastApplied = -1;
   files.forEach((file, index) => {
     const row = byName.get(file.name);

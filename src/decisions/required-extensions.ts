@@ -4,7 +4,7 @@
 
 import type { MigrationFile } from '../chain/migration-files.ts';
 import { renderMigrationSql } from '../chain/migration-sql.ts';
-import type { Database, ExtensionStatus } from '../database/port.ts';
+import type { ExtensionStatus, ServerPort } from '../database/port.ts';
 import { ExtensionsMissing } from '../errors.ts';
 import { parseStatements } from '../sql/parse-statements.ts';
 
@@ -13,7 +13,7 @@ const MENTIONS_EXTENSION = /create\s+extension/i;
 /**
  * The extensions `files` create with a top-level CREATE EXTENSION, in order. One created
  * inside a DO block is conditional (the baseline's pg_partman, skipped where the server
- * lacks it) and not required. A file that does not render or parse is left to apply.ts,
+ * lacks it) and not required. A file that does not render or parse is left to apply-migrations.ts,
  * which reports it with its own exit code.
  */
 export async function requiredExtensions(files: readonly MigrationFile[]): Promise<string[]> {
@@ -51,7 +51,7 @@ export function missingExtensions(
   );
 }
 
-export async function checkExtensions(database: Database, pending: readonly MigrationFile[]): Promise<void> {
+export async function checkExtensions(database: ServerPort, pending: readonly MigrationFile[]): Promise<void> {
   if (pending.length === 0) return;
   const needed = await requiredExtensions(pending);
   if (needed.length === 0) return;

@@ -1,10 +1,13 @@
 // Every fixed-size vector/halfvec column must hold EMBEDDING_DIMENSION values;
 // a model of another size would otherwise fail only when the API first writes.
-import type { Database } from '../database/port.ts';
+import type { CatalogPort } from '../database/port.ts';
 import { SchemaMismatch } from '../errors.ts';
 
 /** The columns of another size, described; empty when all match. */
-export async function vectorDimensionProblems(database: Database, dimension: number): Promise<string[]> {
+export async function vectorDimensionProblems(
+  database: Pick<CatalogPort, 'vectorColumns'>,
+  dimension: number,
+): Promise<string[]> {
   return (await database.vectorColumns())
     .filter((c) => c.dimensions !== dimension)
     .map((c) => `${c.column} has ${c.dimensions} dimensions`);
@@ -18,7 +21,10 @@ export function vectorMismatch(problems: string[], dimension: number): SchemaMis
   );
 }
 
-export async function checkVectorDimensions(database: Database, dimension: number): Promise<void> {
+export async function checkVectorDimensions(
+  database: Pick<CatalogPort, 'vectorColumns'>,
+  dimension: number,
+): Promise<void> {
   const mismatch = vectorMismatch(await vectorDimensionProblems(database, dimension), dimension);
   if (mismatch) throw mismatch;
 }

@@ -2,7 +2,7 @@
 // backoff. A waiter blocked inside PostgreSQL (pg_advisory_lock) could deadlock
 // with CREATE INDEX CONCURRENTLY in the holder, and would wait forever; polling
 // does neither.
-import type { Database, LockHolder } from '../database/port.ts';
+import type { LockHolder, LockPort } from '../database/port.ts';
 import { Interrupted, LockTimeout } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { backoff, type SignalWatch, sleep } from '../signals.ts';
@@ -18,7 +18,7 @@ export interface LockOptions {
  * `unless` may end the wait with its own result (another runner did the work).
  */
 export async function withLock<T>(
-  database: Database,
+  database: LockPort,
   options: LockOptions,
   work: () => Promise<T>,
   unless?: () => Promise<T | undefined>,

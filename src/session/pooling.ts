@@ -1,7 +1,7 @@
 // Behind a pooler that hands out server connections per transaction (PgBouncer's
 // transaction or statement mode), a session advisory lock and SET do not outlive
 // a transaction: two runners could migrate at once. Found before the lock is taken.
-import type { Database, PoolingProbe } from '../database/port.ts';
+import type { ConnectionPort, PoolingProbe } from '../database/port.ts';
 import { PerTransactionPooling } from '../errors.ts';
 
 /** Rounds of the probe: one settles PgBouncer; a second costs milliseconds and catches a pooler that reuses servers less predictably. */
@@ -12,7 +12,7 @@ const ROUNDS = 2;
  * other poolers we know answer with a key of their own, so no probe is needed
  * when the two agree: the common, direct case costs no round trip at all.
  */
-export function announcedByServer(database: Pick<Database, 'pid' | 'announcedPid'>): boolean {
+export function announcedByServer(database: Pick<ConnectionPort, 'pid' | 'announcedPid'>): boolean {
   return database.pid === database.announcedPid;
 }
 
@@ -26,7 +26,7 @@ export function ownsServer(pid: number, probe: PoolingProbe): boolean {
   return probe.before === pid && probe.after === pid && probe.other !== undefined && probe.other !== pid;
 }
 
-export async function refusePerTransactionPooling(database: Database, display: string): Promise<void> {
+export async function refusePerTransactionPooling(database: ConnectionPort, display: string): Promise<void> {
   if (announcedByServer(database)) return;
   for (let round = 0; round < ROUNDS; round++) {
     const probe = await database.probePooling();

@@ -21,7 +21,7 @@ export interface ApplyRequest {
   count?: number;
 }
 
-/** Runs migrations and returns the names of those run, in order (apply.ts; an in-memory one in tests). */
+/** Runs migrations and returns the names of those run, in order (apply-migrations.ts; an in-memory one in tests). */
 export type Migrator = (session: Session, request: ApplyRequest) => Promise<string[]>;
 
 export interface Session extends Context {

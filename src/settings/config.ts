@@ -4,26 +4,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { customCleanEnv, makeValidator, port, type ReporterOptions, str } from 'envalid';
-import type { ClientConfig } from 'pg';
 import { ConfigError, InvalidUrl } from '../errors.ts';
-import { buildUrl, parseUrl, SSL_MODES, type SslMode } from './database-url.ts';
+import { buildUrl, type ConnectionTarget, parseUrl, SSL_MODES, type SslMode } from './database-url.ts';
 import { registerSecret } from './redact.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = 'text' | 'json';
 
-export interface Database {
-  client: ClientConfig;
-  /** `user@host:port/database`, safe to print */
-  display: string;
-}
-
 export interface Config {
   /** the database of MIGRATE_DATABASE_URL, else DATABASE_URL (or POSTGRES_DB): a command works on it, and missing databases are created from it */
-  database: Database;
+  database: ConnectionTarget;
   /** every database a command works on, one after the other (MIGRATE_DATABASES; default: `database` alone) */
-  databases: Database[];
+  databases: ConnectionTarget[];
   embedding: { model: string; dimension: number; codeModel: string; codeDimension: number };
   migrationsDir: string;
   migrationsTable: string;
@@ -161,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
-  let database: Database | undefined;
+  let database: ConnectionTarget | undefined;
   const ssl = { mode: e.PGSSLMODE as SslMode | undefined, rootCert: e.PGSSLROOTCERT };
   if (directUrl !== undefined && pooledUrl !== undefined) {
     // unused then, but its password is a secret all the same
@@ -223,7 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 // MnemoLite's compose gives the API `mnemolite` and its tests `mnemolite_test` on one
 // server: the same connection, another database name. Names as in the listed order.
-function otherDatabases(primary: Database, list: string | undefined, problems: string[]): Database[] | undefined {
+function otherDatabases(
+  primary: ConnectionTarget,
+  list: string | undefined,
+  problems: string[],
+): ConnectionTarget[] | undefined {
   if (list === undefined || list.trim() === '') return [primary];
   const names = list.split(',').map((name) => name.trim());
   const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(name));

@@ -16,7 +16,8 @@ export interface ConnectionParts {
   database: string;
 }
 
-export interface Connection {
+/** Where to connect: what pg needs, and how to name it in messages. */
+export interface ConnectionTarget {
   /** what pg needs to connect */
   client: ClientConfig;
   /** `user@host:port/database`, safe to print */
@@ -31,7 +32,7 @@ export function buildUrl(parts: ConnectionParts): string {
   return `postgresql://${auth}@${host}:${parts.port}/${encodeURIComponent(parts.database)}`;
 }
 
-export function parseUrl(url: string, sslDefaults: { mode?: SslMode; rootCert?: string } = {}): Connection {
+export function parseUrl(url: string, sslDefaults: { mode?: SslMode; rootCert?: string } = {}): ConnectionTarget {
   const scheme = SCHEMES.exec(url);
   if (!scheme)
     throw new InvalidUrl(

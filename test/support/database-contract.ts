@@ -1,6 +1,6 @@
 // The contract of the database port, run against every implementation (as
 // golang-migrate's database/testing runs against every driver): PostgreSQL in
-// test/database-contract.test.ts, and the in-memory twin the decision tests use.
+// test/database/database-contract.test.ts, and the in-memory twin the decision tests use.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database/port.ts';
 

@@ -1,4 +1,4 @@
-// The command line run in this process (src/dispatch.ts, the same code the CLI
+// The command line run in this process (src/commands/dispatch.ts, the same code the CLI
 // process runs, minus the process): for tests of results, exit codes and
 // output that no signal, fault or container is needed for. Same result shape
 // as runCli, so a test says by its helper whether it needs a process.

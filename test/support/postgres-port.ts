@@ -1,5 +1,5 @@
 // The PostgreSQL database port on a plain connection to a test database, for
-// in-process tests (the CLI opens it through wait-for-db.ts instead).
+// in-process tests (the CLI opens it through database/connect.ts instead).
 import pg from 'pg';
 import { PostgresDatabase } from '../../src/database/postgres-database.ts';
 

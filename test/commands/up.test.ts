@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogSnapshot } from '../support/catalog.ts';
+import { freshDatabase, type TestDatabase } from '../support/database.ts';
+import { runInProcess } from '../support/in-process.ts';
+import { BASELINE, HEAD, MIGRATIONS } from '../support/migrations-dir.ts';
+
+let db: TestDatabase;
+let env: Record<string, string>;
+beforeAll(async () => {
+  db = await freshDatabase();
+  env = { DATABASE_URL: db.url };
+});
+afterAll(() => db.drop());
+
+describe('an empty database', () => {
+  it('is brought to head by up, running the baseline', async () => {
+    const result = await runInProcess(['up'], env);
+    expect(result.stderr).toContain(`applying ${BASELINE}`);
+    expect(result.code).toBe(0);
+    const applied = await db.query<{ name: string }>('select name from pgmigrations order by id');
+    expect(applied.map((r) => r.name)).toEqual(MIGRATIONS);
+    expect(applied[0]!.name).toBe(BASELINE);
+    const checksums = await db.query<{ n: number }>(
+      `select count(*)::int as n from pgmigrations_checksums where checksum ~ '^[0-9a-f]{64}$'`,
+    );
+    expect(checksums[0]!.n).toBe(MIGRATIONS.length);
+    const schema = await catalogSnapshot(db);
+    for (const expected of [
+      'column events.embedding vector(768) null default -',
+      'column code_chunks.embedding_code vector(768) null default -',
+      'column memories.embedding_half halfvec(768) null default -',
+      'extension pg_trgm',
+      "index CREATE INDEX idx_code_embedding_text ON public.code_chunks USING hnsw (embedding_text vector_cosine_ops) WITH (m='16', ef_construction='64')",
+      'index CREATE INDEX idx_memories_last_outcome ON public.memories USING btree (last_outcome_at) WHERE (last_outcome_at IS NOT NULL)',
+      'column partitioning_readiness.total_events bigint null default -',
+    ]) {
+      expect(schema).toContain(expected);
+    }
+  });
+
+  it('is a no-op on a second run, with exit 0', async () => {
+    const before = await db.query('select * from pgmigrations order by id');
+    const result = await runInProcess(['up'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`database is up to date at ${HEAD}`);
+    expect(await db.query('select * from pgmigrations order by id')).toEqual(before);
+  });
+
+  it('verifies, reports status, current and history', async () => {
+    const verify = await runInProcess(['verify'], env);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain(`ok: database is at ${HEAD}`);
+
+    const status = await runInProcess(['status', '--json'], env);
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout);
+    expect(parsed.applied).toHaveLength(MIGRATIONS.length);
+    expect(parsed.applied.every((row: { checksum: string }) => row.checksum === 'ok')).toBe(true);
+    expect(parsed).toMatchObject({ pending: [], anomalies: [], table: 'public.pgmigrations' });
+
+    expect((await runInProcess(['current'], env)).stdout.trim()).toBe(HEAD);
+    const history = await runInProcess(['history'], env);
+    expect(history.stdout.trim().split('\n')).toHaveLength(MIGRATIONS.length);
+    expect(history.stdout).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT.*  ${BASELINE}$`, 'm'));
+  });
+
+  it('writes JSON log lines with migration and duration when LOG_FORMAT=json', async () => {
+    const other = await freshDatabase();
+    try {
+      const result = await runInProcess(['up'], { DATABASE_URL: other.url, LOG_FORMAT: 'json' });
+      expect(result.code).toBe(0);
+      const lines = result.stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const applied = lines.filter((line) => line.msg.startsWith('applied '));
+      expect(applied.map((line) => line.migration)).toEqual(MIGRATIONS);
+      for (const line of applied) {
+        expect(line).toMatchObject({ level: 'info', migration: expect.any(String), duration_ms: expect.any(Number) });
+      }
+    } finally {
+      await other.drop();
+    }
+  });
+});

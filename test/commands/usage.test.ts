@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/commands/command-table.ts';
+import { runCli } from '../support/cli.ts';
+
+describe('usage', () => {
+  it('--help lists every command, exit 0', async () => {
+    const result = await runCli(['--help'], {});
+    expect(result.code).toBe(0);
+    for (const name of Object.keys(COMMANDS)) expect(result.stdout).toContain(`  ${name}`);
+  });
+
+  it('every command answers --help without settings or a database', async () => {
+    for (const name of Object.keys(COMMANDS)) {
+      const result = await runCli([name, '--help'], { POSTGRES_PORT: 'not-a-port' });
+      expect(result.code, name).toBe(0);
+      expect(result.stdout).toContain(`usage: mnemolite-migrate ${name}`);
+    }
+  });
+
+  it('an unknown command is exit 2 with the usage', async () => {
+    const result = await runCli(['upgrade'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "upgrade"');
+    expect(result.stderr).toContain('usage: mnemolite-migrate');
+  });
+
+  it('an unknown flag is exit 2 with the command usage', async () => {
+    const result = await runCli(['up', '--fast'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--fast'");
+    expect(result.stderr).toContain('usage: mnemolite-migrate up');
+    expect((await runCli(['--fast'], {})).code).toBe(2);
+    expect((await runCli(['stamp'], {})).code).toBe(2);
+  });
+
+  it('--version prints the version', async () => {
+    const result = await runCli(['--version'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^mnemolite-migrate \d+\.\d+\.\d+/);
+    expect(result.stderr).toBe('');
+  });
+});
