@@ -40,7 +40,9 @@ STATES=(
   "compose-head         HEAD    MNEMO_INIT_MODE=compose head"
 )
 # Earlier days (docs/mnemolite-history.md): a fresh install at a commit, with none or all of that day's hand-run
-# files, at that day's Alembic head; and databases first started on an earlier day, then upgraded.
+# files, at that day's Alembic head; and databases first started on an earlier day, then upgraded. A state whose dump
+# equals another's is left out: the seed's database upgraded in name order (8509181, then `alembic upgrade
+# a40a6de7d379`, every hand-run file, Alembic to head) dumps exactly as 20260410_0000 (2026-12-05).
 LATER_FILES="v9_to_v10_rich_metadata.sql 008_create_indexing_errors_table.sql v8_to_v9_create_projects_table.sql"
 LATER_FILES+=" v9_to_v10_add_trgm_index_memories.sql v8_to_v9_add_embedding_source.sql"
 STATES+=(
@@ -57,7 +59,6 @@ STATES+=(
   "d1acec1+handsql      d1acec1 MNEMO_HANDSQL=all head"
   "66907b2+handsql      66907b2 MNEMO_HANDSQL=all head"
   "fe5bd9b+handsql      66907b2 MNEMO_HANDSQL=all head;sql fe5bd9b v9_to_v10_add_trgm_index_memories.sql"
-  "8509181..head        8509181 MNEMO_HANDSQL=none head;alembic HEAD a40a6de7d379;sql HEAD *;alembic HEAD head"
   "69a52e3+handsql..head 69a52e3 MNEMO_HANDSQL=all head;sql HEAD $LATER_FILES;alembic HEAD head"
   "head-without-trgm    HEAD    MNEMO_HANDSQL=none a40a6de7d379;sql HEAD -v9_to_v10_add_trgm_index_memories.sql;alembic HEAD head"
 )

@@ -62,10 +62,15 @@ describe('rewritten migrations', () => {
     ]);
   });
 
-  it("the shipped halfvec backfill accepts 0.2.0's content, which filled the same columns", () => {
+  it("the shipped migrations rewritten since accept their former content: 0.2.0's and 0.3.0's halfvec backfill, 0.3.0's trigram index", () => {
     const shipped = listMigrations(fileURLToPath(new URL('../../migrations', import.meta.url)));
-    expect(shipped.find((file) => file.name === '20260326000001000_halfvec-backfill')?.formerChecksums).toEqual([
+    const former = (name: string) => shipped.find((file) => file.name === name)?.formerChecksums;
+    expect(former('20260326000001000_halfvec-backfill')).toEqual([
       '8c8ffa293deabafcb677e7b3173a407aebab2d3f863b34b76dc4e5f80d16c7b6',
+      '3b4d272e4a4d33319e765429cfc75fa2c4d453826d78adddee3c77a80c82edbb',
+    ]);
+    expect(former('20251020000018000_memories-content-trgm-index')).toEqual([
+      '9b2d838574ff16109548ade069a24490961ae651ab640af382d8b201860af51d',
     ]);
   });
 });

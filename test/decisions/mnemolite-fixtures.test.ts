@@ -36,7 +36,6 @@ const EXPECTED: Record<MnemoliteState, { tables: number; views: number; alembic:
   'd1acec1+handsql': { tables: 12, views: 5, alembic: 'a40a6de7d379' },
   '66907b2+handsql': { tables: 13, views: 5, alembic: 'a40a6de7d379' },
   'fe5bd9b+handsql': { tables: 13, views: 5, alembic: 'a40a6de7d379' },
-  '8509181..head': { tables: 16, views: 5, alembic: '20260410_0000' },
   '69a52e3+handsql..head': { tables: 16, views: 5, alembic: '20260410_0000' },
 };
 

@@ -42,7 +42,6 @@ const ORDER = [
   'd1acec1+handsql',
   '66907b2+handsql',
   'fe5bd9b+handsql',
-  '8509181..head',
   '69a52e3+handsql..head',
 ] as const;
 export type MnemoliteState = (typeof ORDER)[number];
