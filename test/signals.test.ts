@@ -117,3 +117,22 @@ describe('SIGKILL during a concurrent index build', () => {
     }
   }, 120_000); // five processes in a row
 });
+
+describe('a signal once the work is done', () => {
+  it('SIGTERM right after the last line does not turn a finished up into 143', async () => {
+    // the whole chain, run with the image's node flags (startCli): the SQL parser's WebAssembly is compiled
+    for (let run = 0; run < 2; run++) {
+      const fresh = await freshDatabase();
+      try {
+        const { child, done } = startCli(['up'], { DATABASE_URL: fresh.url });
+        await waitForOutput(child, 'database is at ');
+        child.kill('SIGTERM');
+        const result = await done;
+        expect(result.code, result.stderr).toBe(0);
+        expect(await fresh.query('select count(*)::int as n from pgmigrations')).toEqual([{ n: 50 }]);
+      } finally {
+        await fresh.drop();
+      }
+    }
+  });
+});

@@ -1,9 +1,9 @@
 // `up`: bring the database to the newest migration on disk.
 
-import { objectOf } from '../chain/expected-catalog.ts';
+import { objectOf, readExpectedCatalogs } from '../chain/expected-catalog.ts';
 import type { AdoptionPlan } from '../decisions/adoption.ts';
 import { assertNoDrift, type Drift, readDrift } from '../decisions/drift.ts';
-import { checkVectorDimensions } from '../decisions/vector-dimensions.ts';
+import { checkVectorDimensions, refuseUnmadeDimension } from '../decisions/vector-dimensions.ts';
 import { SchemaMismatch } from '../errors.ts';
 import type { Session } from '../session/session.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
@@ -62,6 +62,10 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
     const result: UpResult = { applied: [], stamped: [], checksums_recorded: [], head };
     // again: another runner may have finished while we waited
     let { ledger, drift } = await readDrift(database, files);
+    // before anything is written: settings asking for a dimension the migrations do not make
+    const expected = readExpectedCatalogs(config.migrationsDir, files);
+    if (drift.pending.length > 0 && expected.unknownFrom === undefined)
+      refuseUnmadeDimension(config.embedding, expected.points.at(-1)?.catalog ?? []);
     // before anything is written; adoption stamps only what exists, so its extensions are installed
     await checkExtensions(database, drift.pending);
     if (ledger.applied.length === 0) {

@@ -17,7 +17,14 @@ export interface Config {
   database: ConnectionTarget;
   /** every database a command works on, one after the other (MIGRATE_DATABASES; default: `database` alone) */
   databases: ConnectionTarget[];
-  embedding: { model: string; dimension: number; codeModel: string; codeDimension: number };
+  embedding: {
+    model: string;
+    dimension: number;
+    codeModel: string;
+    codeDimension: number;
+    /** the dimension variables the environment set: only those are named when the dimension is refused */
+    setBy: string[];
+  };
   migrationsDir: string;
   migrationsTable: string;
   waitTimeoutMs: number;
@@ -103,9 +110,10 @@ const specs = {
   PGSSLMODE: lowerCaseChoice(SSL_MODES)({ default: undefined }),
   PGSSLROOTCERT: str({ default: undefined }),
   EMBEDDING_MODEL: str({ default: 'nomic-ai/nomic-embed-text-v1.5' }),
-  EMBEDDING_DIMENSION: dimension({ default: 768 }),
+  // unset, each takes the other's value (every vector column holds one dimension), else 768
+  EMBEDDING_DIMENSION: dimension({ default: undefined }),
   CODE_EMBEDDING_MODEL: str({ default: 'jinaai/jina-embeddings-v2-base-code' }),
-  CODE_EMBEDDING_DIMENSION: dimension({ default: 768 }),
+  CODE_EMBEDDING_DIMENSION: dimension({ default: undefined }),
   MIGRATIONS_DIR: str({ default: SHIPPED_MIGRATIONS_DIR }),
   MIGRATIONS_TABLE: identifier({ default: 'pgmigrations' }),
   MIGRATE_WAIT_TIMEOUT: seconds({ default: 60 }),
@@ -127,21 +135,24 @@ const specs = {
 export const SETTING_NAMES: readonly string[] = Object.keys(specs);
 
 const DEFAULT_PASSWORD = 'mnemopass'; // MnemoLite's compose default
+const DEFAULT_DIMENSION = 768; // nomic-embed-text-v1.5, MnemoLite's model
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const reporter = ({ errors }: ReporterOptions<typeof specs>) => {
     for (const [name, error] of Object.entries(errors)) problems.push(`${name}: ${describe(name, error as Error)}`);
   };
+  // `VAR=` (compose's ${VAR:-}) means unset, for every setting alike
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim() !== ''));
   // no strict proxy: after a failed check we still read the other values to find every problem
-  const e = customCleanEnv(env, specs, (cleaned) => cleaned, { reporter });
+  const e = customCleanEnv(given, specs, (cleaned) => cleaned, { reporter });
 
   // the API may reach the database through a pooler in transaction mode; the runner needs a
   // session of its own, so a direct URL for it wins (as Prisma's directUrl does)
-  const directUrl = fromFileOrVariable(env, 'MIGRATE_DATABASE_URL', problems);
-  const pooledUrl = fromFileOrVariable(env, 'DATABASE_URL', problems);
+  const directUrl = fromFileOrVariable(given, 'MIGRATE_DATABASE_URL', problems);
+  const pooledUrl = fromFileOrVariable(given, 'DATABASE_URL', problems);
   const url = directUrl ?? pooledUrl;
-  const password = fromFileOrVariable(env, 'POSTGRES_PASSWORD', problems);
+  const password = fromFileOrVariable(given, 'POSTGRES_PASSWORD', problems);
   for (const secret of [directUrl, pooledUrl, password]) if (secret !== undefined) registerSecret(secret);
 
   if (
@@ -197,9 +208,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databases,
     embedding: {
       model: e.EMBEDDING_MODEL,
-      dimension: e.EMBEDDING_DIMENSION,
+      dimension: e.EMBEDDING_DIMENSION ?? e.CODE_EMBEDDING_DIMENSION ?? DEFAULT_DIMENSION,
       codeModel: e.CODE_EMBEDDING_MODEL,
-      codeDimension: e.CODE_EMBEDDING_DIMENSION,
+      codeDimension: e.CODE_EMBEDDING_DIMENSION ?? e.EMBEDDING_DIMENSION ?? DEFAULT_DIMENSION,
+      setBy: (['EMBEDDING_DIMENSION', 'CODE_EMBEDDING_DIMENSION'] as const).filter((name) => e[name] !== undefined),
     },
     migrationsDir: e.MIGRATIONS_DIR,
     migrationsTable: e.MIGRATIONS_TABLE,
@@ -248,8 +260,7 @@ function describe(name: string, error: Error): string {
 
 // The Docker / Kubernetes secrets convention: NAME_FILE holds the value in a file.
 function fromFileOrVariable(env: NodeJS.ProcessEnv, name: string, problems: string[]): string | undefined {
-  // `DATABASE_URL=` in an .env file means "not set", as compose's ${VAR:-default} reads it
-  const direct = env[name] === '' ? undefined : env[name];
+  const direct = env[name];
   const file = env[`${name}_FILE`]?.trim() || undefined;
   if (direct !== undefined && file !== undefined) {
     problems.push(`${name} and ${name}_FILE are both set; set only one`);

@@ -136,7 +136,10 @@ describe('up on the in-memory port', () => {
     const error = await up(memorySession(server, [A!]), { allowOutOfOrder: false }).catch((e) => e);
     expect(error).toBeInstanceOf(SchemaMismatch);
     expect(error.message).toBe('1 vector column does not have EMBEDDING_DIMENSION = 768');
-    expect(error.details).toEqual(['public.events.embedding has 384 dimensions']);
+    expect(error.details).toEqual([
+      'public.events.embedding has 384 dimensions',
+      expect.stringContaining('set EMBEDDING_DIMENSION to the size of these columns'),
+    ]);
   });
 
   it('checks vector sizes after applying: a migration that makes a wrong one fails the run (6)', async () => {

@@ -12,6 +12,34 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
+describe('an embedding dimension the migrations do not make', () => {
+  it('is refused (3) before anything is written, blaming only the variables set, saying what to do', async () => {
+    const empty = await freshDatabase();
+    try {
+      const both = await runInProcess(['up'], {
+        DATABASE_URL: empty.url,
+        EMBEDDING_DIMENSION: '1024',
+        CODE_EMBEDDING_DIMENSION: '1024',
+      });
+      expect(both.code).toBe(3);
+      expect(both.stderr).toContain(
+        'EMBEDDING_DIMENSION=1024 and CODE_EMBEDDING_DIMENSION=1024, but the migrations make vector columns of 768 dimensions; nothing was written',
+      );
+      expect(both.stderr).toContain('add a migration of your own that changes each of these columns');
+      expect(
+        await empty.query(`select to_regclass('pgmigrations') as ledger, to_regclass('events') as events`),
+      ).toEqual([{ ledger: null, events: null }]);
+
+      const one = await runInProcess(['up'], { DATABASE_URL: empty.url, EMBEDDING_DIMENSION: '1024' });
+      expect(one.code).toBe(3);
+      expect(one.stderr).toContain('EMBEDDING_DIMENSION=1024, but the migrations make vector columns of 768');
+      expect(one.stderr).not.toContain('CODE_EMBEDDING_DIMENSION');
+    } finally {
+      await empty.drop();
+    }
+  });
+});
+
 describe('an empty database', () => {
   it('is brought to head by up, running the baseline', async () => {
     const result = await runInProcess(['up'], env);

@@ -211,3 +211,24 @@ describe('the CLI on bad settings', () => {
     expect(line.details[0]).toMatch(/^POSTGRES_PORT: /);
   });
 });
+
+describe('empty variables', () => {
+  it('an empty value is unset, for every variable the settings read (compose passes ${VAR:-} as empty)', () => {
+    const base = { DATABASE_URL: 'postgresql://u:p@db:5432/mnemolite' };
+    const unset = loadConfig(base);
+    for (const name of [...SETTING_NAMES, 'DATABASE_URL', 'MIGRATE_DATABASE_URL', 'POSTGRES_PASSWORD_FILE']) {
+      if (name === 'DATABASE_URL') continue; // the base names the database
+      expect(loadConfig({ ...base, [name]: '' }), name).toEqual(unset);
+      expect(loadConfig({ ...base, [name]: '  ' }), name).toEqual(unset);
+    }
+    expect(loadConfig({ ...base, DATABASE_URL: '', POSTGRES_HOST: 'db' }).database.display).toBe(
+      'mnemo@db:5432/mnemolite',
+    );
+  });
+
+  it('one dimension variable set gives the other its value: the unset one is never blamed', () => {
+    const config = loadConfig({ EMBEDDING_DIMENSION: '1024' });
+    expect(config.embedding).toMatchObject({ dimension: 1024, codeDimension: 1024, setBy: ['EMBEDDING_DIMENSION'] });
+    expect(loadConfig({}).embedding).toMatchObject({ dimension: 768, codeDimension: 768, setBy: [] });
+  });
+});

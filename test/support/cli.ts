@@ -1,8 +1,15 @@
 // Runs the built CLI (dist/cli.js) as a real process, as the image does.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** node's flags from the image's ENTRYPOINT (Dockerfile.migrate), so a test's process runs as the image's does */
+export const IMAGE_NODE_FLAGS = (
+  JSON.parse(
+    /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(new URL('../../Dockerfile.migrate', import.meta.url), 'utf8'))![1]!,
+  ) as string[]
+).slice(1, -1);
 export const SHIPPED_MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 export interface CliResult {
@@ -21,7 +28,10 @@ export function startCli(
   args: string[],
   env: Record<string, string | undefined>,
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...IMAGE_NODE_FLAGS, CLI, ...args], {
+    env: cliEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
