@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { DatabaseMissing, DatabasesFailed, exitCodeOf, Interrupted, MigrateError, UsageError } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Session } from '../session/session.ts';
-import { type Config, loadConfig } from '../settings/config.ts';
+import { type Config, loadConfig, sameServer } from '../settings/config.ts';
 import type { ConnectionTarget } from '../settings/database-url.ts';
 import { redact } from '../settings/redact.ts';
 import { SignalWatch } from '../signals.ts';
@@ -113,8 +113,9 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
   }
 }
 
-// `up` creates a database that is not there yet (MnemoLite's test database) from the one in
-// DATABASE_URL, when the role may; other commands report it missing.
+// `up` creates a database that is not there yet (MnemoLite's test database, or the one the URL
+// names) when the role may, from a database of the server that is there: the URL's own, else
+// `postgres`; other commands report it missing.
 async function onDatabase<R>(
   command: CommandName,
   config: Config,
@@ -127,9 +128,24 @@ async function onDatabase<R>(
   try {
     return await withSession({ config: scoped, log, signals }, work);
   } catch (error) {
-    if (!(error instanceof DatabaseMissing) || command !== 'up' || target === config.database) throw error;
+    if (!(error instanceof DatabaseMissing) || command !== 'up') throw error;
     const name = target.client.database!;
-    const created = await withSession({ config, log, signals }, (session) => session.database.createDatabase(name));
+    const from = [...(target === config.database ? [] : [config.database]), sameServer(target, 'postgres')];
+    let created: 'created' | 'exists' | undefined;
+    for (const other of from) {
+      created = await withSession({ config: { ...config, database: other }, log, signals }, (session) =>
+        session.database.createDatabase(name),
+      ).catch((cause: unknown) => {
+        if (cause instanceof DatabaseMissing) return undefined;
+        throw cause;
+      });
+      if (created) break;
+    }
+    if (created === undefined)
+      throw new DatabaseMissing(`database ${name} does not exist, and no database of its server could create it`, [
+        ...error.details,
+        `an administrator can create it: CREATE DATABASE ${name};`,
+      ]);
     log.info(created === 'created' ? `created database ${name}` : `database ${name} was created meanwhile`);
     return withSession({ config: scoped, log, signals }, work);
   }

@@ -242,12 +242,13 @@ function otherDatabases(
     );
     return undefined;
   }
-  const unique = [...new Set(names)];
-  const primaryName = primary.client.database!;
-  return unique.map((name) => ({
-    client: { ...primary.client, database: name },
-    display: `${primary.display.slice(0, -primaryName.length)}${name}`,
-  }));
+  return [...new Set(names)].map((name) => sameServer(primary, name));
+}
+
+/** Another database on the server `target` names, with the same role and settings. */
+export function sameServer(target: ConnectionTarget, database: string): ConnectionTarget {
+  const own = target.client.database!;
+  return { client: { ...target.client, database }, display: `${target.display.slice(0, -own.length)}${database}` };
 }
 
 // envalid's own messages quote the raw input; for the settings we own the

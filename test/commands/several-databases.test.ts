@@ -33,6 +33,28 @@ describe('several databases in one run', () => {
     ]);
   });
 
+  it('creates the database the URL names too (from postgres), and the others from it, each named', async () => {
+    const own = `t_${randomBytes(5).toString('hex')}_own`;
+    const next = `t_${randomBytes(5).toString('hex')}_next`;
+    const url = Object.assign(new URL(main.url), { pathname: `/${own}` }).toString();
+    try {
+      const up = await runCli(['up'], { DATABASE_URL: url, MIGRATE_DATABASES: `${own},${next}` });
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stderr).toContain(`${own}: created database ${own}`);
+      expect(up.stderr).toContain(`${next}: created database ${next}`);
+      const alone = `t_${randomBytes(5).toString('hex')}_alone`;
+      const single = await runCli(['up'], {
+        DATABASE_URL: Object.assign(new URL(url), { pathname: `/${alone}` }).toString(),
+      });
+      expect(single.code, single.stderr).toBe(0);
+      expect(single.stderr).toContain(`created database ${alone}`);
+      await withClient(adminUrl(), (c) => c.query(`drop database ${alone} with (force)`));
+    } finally {
+      for (const name of [own, next])
+        await withClient(adminUrl(), (c) => c.query(`drop database if exists ${name} with (force)`));
+    }
+  });
+
   it('exits with the worst of them, after doing what it can on the others', async () => {
     const other = await freshDatabase();
     try {
