@@ -149,6 +149,7 @@ export function usage(): string {
     '',
     'options: --help (-h) on every command, --version',
     'settings come from the environment; see the README. exit codes: 0 ok, 1 migration failed, 2 usage,',
-    '3 configuration, 4 database unreachable, 5 lock timeout, 6 drift or unexpected schema, 7 pending or migrating (verify)',
+    '3 configuration, 4 database unreachable, 5 lock timeout, 6 drift or unexpected schema, 7 pending or migrating (verify),',
+    '8 a pooler in transaction or statement mode, 130 / 143 stopped by SIGINT / SIGTERM (the migration rolled back)',
   ].join('\n');
 }

@@ -47,7 +47,9 @@ function parse(argv: string[]): Parsed {
   try {
     result = parseArgs({ args: named ? rest : argv, options: spec.options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}\n\nusage: mnemolite-migrate ${spec.usage}`);
+    throw new UsageError(
+      `${parseProblem(error as Error & { code?: string }, name)}\n\nusage: mnemolite-migrate ${spec.usage}`,
+    );
   }
   const { min, max } = spec.positionals;
   if (!result.values.help && (result.positionals.length < min || result.positionals.length > max)) {
@@ -56,6 +58,18 @@ function parse(argv: string[]): Parsed {
   const flags = result.values as Flags;
   // `up --dry-run` is `plan`
   return { command: name === 'up' && flags['dry-run'] ? 'plan' : name, flags, positionals: result.positionals };
+}
+
+// Node's own words name its API ("place it at the end of the command after '--'"): ours name the command.
+function parseProblem(error: Error & { code?: string }, command: CommandName): string {
+  const flag = /'(-{1,2}[^']*)'/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag !== undefined) {
+    const hint = flag === '-v' || flag === '-V' ? ' (did you mean --version?)' : '';
+    return `unknown flag ${flag} for ${command}${hint}; the flags it takes are below`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag !== undefined)
+    return `flag ${flag.split(' ')[0]} of ${command}: ${error.message.split('\n')[0]}`;
+  return error.message.split('\n')[0]!;
 }
 
 async function run({ command, flags, positionals }: Parsed, io: Io, print: (text: string) => void): Promise<void> {

@@ -26,8 +26,13 @@ export async function down(session: Session, target: DownTarget): Promise<DownRe
     const { ledger, drift } = await readDrift(database, files);
     const applied = ledger.applied.map((row) => row.name);
     const count = 'count' in target ? target.count : countAfter(applied, target.to);
-    if (count > applied.length)
-      throw new UsageError(`cannot revert ${count} migrations: only ${applied.length} are applied`);
+    const baseline = await findBaseline(files);
+    // what can be reverted: every applied migration above the baseline, which stays
+    const revertible = baseline && applied.includes(baseline.name) ? applied.length - 1 : applied.length;
+    if (count > revertible)
+      throw new UsageError(
+        `cannot revert ${count} migrations: ${revertible} can be (${applied.length} applied${revertible < applied.length ? `, the baseline ${baseline!.name} stays` : ''}); use --count ${revertible}, or --to <migration>`,
+      );
     const toRevert = applied.slice(applied.length - count);
 
     const missing = drift.missing.filter((row) => toRevert.includes(row.name));
@@ -38,7 +43,6 @@ export async function down(session: Session, target: DownTarget): Promise<DownRe
     }
     assertNoDrift({ ...drift, missing: [] });
 
-    const baseline = await findBaseline(files);
     if (baseline && toRevert.includes(baseline.name)) {
       const { name } = baseline;
       throw new UsageError(`down never goes below the baseline ${name}; the lowest target is --to ${name}`);

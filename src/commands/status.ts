@@ -42,7 +42,7 @@ export async function status(session: Session): Promise<StatusResult> {
   ];
   if (!ledger.exists)
     anomalies.push(
-      `no ${config.migrationsTable} table: this database is not managed yet (\`up\` adopts or creates it)`,
+      `no ${config.migrationsTable} table: this database is not managed yet: \`plan\` shows what \`up\` would do (create the schema on an empty database, adopt a MnemoLite one, refuse another application's)`,
     );
   const schema = await checkSchema(
     database,

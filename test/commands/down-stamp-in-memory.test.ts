@@ -88,7 +88,7 @@ describe('down on the in-memory port', () => {
     const error = await down(memorySession(server, SHIPPED), { count: SHIPPED.length }).catch((e) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toBe(
-      `down never goes below the baseline ${BASELINE.name}; the lowest target is --to ${BASELINE.name}`,
+      `cannot revert ${SHIPPED.length} migrations: ${SHIPPED.length - 1} can be (${SHIPPED.length} applied, the baseline ${BASELINE.name} stays); use --count ${SHIPPED.length - 1}, or --to <migration>`,
     );
     expect(await down(memorySession(server, SHIPPED), { to: BASELINE.name })).toMatchObject({ current: BASELINE.name });
   });

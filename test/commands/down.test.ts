@@ -37,10 +37,13 @@ describe('down', () => {
     expect(await catalogSnapshot(db)).toEqual(atHead);
   });
 
-  it('never goes below the baseline', async () => {
-    const result = await runInProcess(['down', '--count', String(MIGRATIONS.length), '--yes'], env);
+  it('never goes below the baseline, and says how far it can go', async () => {
+    const result = await runInProcess(['down', '--count', '100', '--yes'], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`down never goes below the baseline ${BASELINE}`);
+    const n = MIGRATIONS.length;
+    expect(result.stderr).toContain(
+      `cannot revert 100 migrations: ${n - 1} can be (${n} applied, the baseline ${BASELINE} stays); use --count ${n - 1}, or --to <migration>`,
+    );
     expect((await runInProcess(['current'], env)).stdout.trim()).toBe(HEAD);
   });
 

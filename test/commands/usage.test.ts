@@ -27,10 +27,31 @@ describe('usage', () => {
   it('an unknown flag is exit 2 with the command usage', async () => {
     const result = await runCli(['up', '--fast'], {});
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Unknown option '--fast'");
+    expect(result.stderr).toContain('unknown flag --fast for up; the flags it takes are below');
+    expect(result.stderr).not.toContain("after '--'"); // Node's words, not ours
     expect(result.stderr).toContain('usage: mnemolite-migrate up');
+    const short = await runCli(['-v'], {});
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('unknown flag -v for up (did you mean --version?)');
     expect((await runCli(['--fast'], {})).code).toBe(2);
     expect((await runCli(['stamp'], {})).code).toBe(2);
+  });
+
+  it('--help gives every exit code the README documents', async () => {
+    const result = await runCli(['--help'], {});
+    for (const code of [
+      '0 ok',
+      '1 migration failed',
+      '2 usage',
+      '3 configuration',
+      '4 database unreachable',
+      '5 lock timeout',
+      '6 drift',
+      '7 pending',
+      '8 a pooler',
+      '130 / 143',
+    ])
+      expect(result.stdout).toContain(code);
   });
 
   it('--version prints the version', async () => {
