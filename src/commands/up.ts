@@ -3,6 +3,7 @@
 import { objectOf, readExpectedCatalogs } from '../chain/expected-catalog.ts';
 import type { AdoptionPlan } from '../decisions/adoption.ts';
 import { assertNoDrift, type Drift, readDrift } from '../decisions/drift.ts';
+import { checkSchema, schemaDifferences, schemaDiffers } from '../decisions/schema-check.ts';
 import { checkVectorDimensions, refuseUnmadeDimension } from '../decisions/vector-dimensions.ts';
 import { SchemaMismatch } from '../errors.ts';
 import type { Session } from '../session/session.ts';
@@ -52,57 +53,76 @@ export async function up(session: Session, options: UpOptions): Promise<UpResult
     log.info(`database is up to date at ${head}`);
     return { applied: [], stamped: [], checksums_recorded: [], head };
   };
-  const done = await upToDate();
-  if (done) return done;
+  const result = (await upToDate()) ?? (await session.withLock(() => migrate(session, options, head), upToDate));
+  await warnIfSchemaDiffers(session);
+  return result;
+}
 
-  return session.withLock(async () => {
-    // only now that there is work: the modules that decide adoption and read what migrations create
-    const { planAdoption } = await import('../decisions/adoption.ts');
-    const { checkExtensions } = await import('../decisions/required-extensions.ts');
-    const result: UpResult = { applied: [], stamped: [], checksums_recorded: [], head };
-    // again: another runner may have finished while we waited
-    let { ledger, drift } = await readDrift(database, files);
-    // before anything is written: settings asking for a dimension the migrations do not make
-    const expected = readExpectedCatalogs(config.migrationsDir, files);
-    if (drift.pending.length > 0 && expected.unknownFrom === undefined)
-      refuseUnmadeDimension(config.embedding, expected.points.at(-1)?.catalog ?? []);
-    // before anything is written; adoption stamps only what exists, so its extensions are installed
-    await checkExtensions(database, drift.pending);
-    if (ledger.applied.length === 0) {
-      const plan = await planAdoption(database, files, config.migrationsDir, log);
-      if (plan.kind === 'adopt') {
-        result.stamped = plan.stamp.map((file) => file.name);
-        result.adoption = await adopt(session, plan);
-        // what adoption stamped is one transaction's rows: what it left to apply is not out of order (drift.ts)
-        ({ ledger, drift } = await readDrift(database, files));
-      }
+/** The work under the lock: adopt a database without history, record checksums, apply what is pending. */
+async function migrate(session: Session, options: UpOptions, head: string): Promise<UpResult> {
+  const { database, files, log, config } = session;
+  // only now that there is work: the modules that decide adoption and read what migrations create
+  const { planAdoption } = await import('../decisions/adoption.ts');
+  const { checkExtensions } = await import('../decisions/required-extensions.ts');
+  const result: UpResult = { applied: [], stamped: [], checksums_recorded: [], head };
+  // again: another runner may have finished while we waited
+  let { ledger, drift } = await readDrift(database, files);
+  // before anything is written: settings asking for a dimension the migrations do not make
+  const expected = readExpectedCatalogs(config.migrationsDir, files);
+  if (drift.pending.length > 0 && expected.unknownFrom === undefined)
+    refuseUnmadeDimension(config.embedding, expected.points.at(-1)?.catalog ?? []);
+  // before anything is written; adoption stamps only what exists, so its extensions are installed
+  await checkExtensions(database, drift.pending);
+  if (ledger.applied.length === 0) {
+    const plan = await planAdoption(database, files, config.migrationsDir, log);
+    if (plan.kind === 'adopt') {
+      result.stamped = plan.stamp.map((file) => file.name);
+      result.adoption = await adopt(session, plan);
+      // what adoption stamped is one transaction's rows: what it left to apply is not out of order (drift.ts)
+      ({ ledger, drift } = await readDrift(database, files));
     }
-    assertNoDrift(drift);
-    refuseOutOfOrder(drift, options);
-    if (drift.unrecorded.length > 0) {
-      await database.recordChecksums(drift.unrecorded);
-      result.checksums_recorded = drift.unrecorded.map((file) => file.name);
-      log.info(
-        `recorded checksums of ${result.checksums_recorded.length} migrations applied before checksums were kept, or rewritten since without changing what they do`,
+  }
+  assertNoDrift(drift);
+  refuseOutOfOrder(drift, options);
+  if (drift.unrecorded.length > 0) {
+    await database.recordChecksums(drift.unrecorded);
+    result.checksums_recorded = drift.unrecorded.map((file) => file.name);
+    log.info(
+      `recorded checksums of ${result.checksums_recorded.length} migrations applied before checksums were kept, or rewritten since without changing what they do`,
+    );
+  }
+  for (const index of await database.invalidIndexes())
+    log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);
+
+  if (drift.pending.length > 0) {
+    log.info(`${drift.pending.length} migration${drift.pending.length === 1 ? '' : 's'} to apply`);
+    try {
+      result.applied = await session.apply({ direction: 'up' });
+    } finally {
+      await recordApplied(session, drift).catch((error) =>
+        log.debug(`checksums not recorded now (the next run will): ${error.message}`),
       );
     }
-    for (const index of await database.invalidIndexes())
-      log.warn(`invalid index ${index} (left by an interrupted CREATE INDEX CONCURRENTLY)`);
+  }
+  await checkVectorDimensions(database, config.embedding.dimension);
+  log.info(result.applied.length > 0 ? `database is at ${head}` : `database is up to date at ${head}`);
+  return result;
+}
 
-    if (drift.pending.length > 0) {
-      log.info(`${drift.pending.length} migration${drift.pending.length === 1 ? '' : 's'} to apply`);
-      try {
-        result.applied = await session.apply({ direction: 'up' });
-      } finally {
-        await recordApplied(session, drift).catch((error) =>
-          log.debug(`checksums not recorded now (the next run will): ${error.message}`),
-        );
-      }
-    }
-    await checkVectorDimensions(database, config.embedding.dimension);
-    log.info(result.applied.length > 0 ? `database is at ${head}` : `database is up to date at ${head}`);
-    return result;
-  }, upToDate);
+// The schema against what the applied migrations make, as `verify` compares it: an index dropped by
+// hand is told here too. A warning, not a failure: the API can run (verify is the gate that fails).
+async function warnIfSchemaDiffers(session: Session): Promise<void> {
+  const { database, config, files, log } = session;
+  // up succeeded: every migration on disk is applied
+  const check = await checkSchema(
+    database,
+    config.migrationsDir,
+    files,
+    files.map((file) => file.name),
+  );
+  if (!schemaDiffers(check)) return;
+  log.warn(`the schema is not what the migrations up to ${check.at} make (\`verify\` fails on it):`);
+  for (const line of schemaDifferences(check)) log.warn(`  ${line}`);
 }
 
 /** Records what adoption found there and sets differing comments; the migrations left to apply do the rest. */

@@ -74,6 +74,26 @@ describe('an empty database', () => {
     expect(await db.query('select * from pgmigrations order by id')).toEqual(before);
   });
 
+  it('on a schema changed by hand, warns with the lines verify gives, and exits 0 (nothing is pending)', async () => {
+    await db.query('drop index idx_memories_fresh');
+    try {
+      const result = await runInProcess(['up'], env);
+      expect(result.code).toBe(0);
+      const verify = await runInProcess(['verify'], env);
+      expect(verify.code).toBe(6);
+      const line =
+        'missing: index public.memories.idx_memories_fresh: CREATE INDEX idx_memories_fresh ON public.memories USING btree (consumed_at) WHERE (consumed_at IS NULL)';
+      expect(verify.stderr).toContain(line);
+      expect(result.stderr).toContain(
+        `the schema is not what the migrations up to ${HEAD} make (\`verify\` fails on it):`,
+      );
+      expect(result.stderr).toContain(line);
+    } finally {
+      await db.query('create index idx_memories_fresh on memories (consumed_at) where consumed_at is null');
+    }
+    expect((await runInProcess(['up'], env)).stderr).not.toContain('the schema is not what');
+  });
+
   it('verifies, reports status, current and history', async () => {
     const verify = await runInProcess(['verify'], env);
     expect(verify.code).toBe(0);

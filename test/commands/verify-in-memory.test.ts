@@ -103,7 +103,7 @@ describe('status, repair, history on the in-memory port', () => {
   it('status on a database with no ledger says it is not managed yet', async () => {
     const result = await status(memorySession(new MemoryServer(), [A!]));
     expect(result.anomalies).toEqual([
-      'no pgmigrations table: this database is not managed yet: `plan` shows what `up` would do (create the schema on an empty database, adopt a MnemoLite one, refuse another application's)',
+      "no pgmigrations table: this database is not managed yet: `plan` shows what `up` would do (create the schema on an empty database, adopt a MnemoLite one, refuse another application's)",
     ]);
   });
 
