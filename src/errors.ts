@@ -57,6 +57,16 @@ export class SqlSyntaxError extends ConfigError {
     this.line = line;
   }
 }
+/** A migration module that does not parse (TypeScript, JavaScript); `line` is 1-based in the file. */
+export class MigrationSyntaxError extends ConfigError {
+  readonly file: string;
+  readonly line: number;
+  constructor(message: string, file: string, line: number) {
+    super(message, [`file: ${file}:${line}`]);
+    this.file = file;
+    this.line = line;
+  }
+}
 /** Extensions the pending migrations create are missing, and the role may not create them. */
 export class ExtensionsMissing extends ConfigError {}
 /** A connection URL that cannot be used; its message never contains the URL. */

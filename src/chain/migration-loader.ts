@@ -3,7 +3,7 @@
 // lint and adoption alike: a file that does not load is a configuration error.
 import { basename, extname } from 'node:path';
 import type { MigrationBuilderActions } from 'node-pg-migrate/sqlMigration';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, MigrationSyntaxError } from '../errors.ts';
 
 /** A migration's exports: node-pg-migrate's actions, and whatever else it declares (`adopt`). */
 export type MigrationModule = MigrationBuilderActions & Record<string, unknown>;
@@ -18,11 +18,21 @@ export async function loadMigration(path: string): Promise<MigrationModule> {
     const { jiti } = await import('node-pg-migrate');
     return await jiti.import<MigrationModule>(path);
   } catch (cause) {
-    throw new ConfigError(`migration ${basename(path, extname(path))} does not load: ${firstLine(cause)}`, [
-      `file: ${path}`,
-    ]);
+    const name = basename(path, extname(path));
+    // jiti's parser and Node's type stripping name the place as `<path>:<line>:<column>` in the message or stack
+    const text = cause instanceof Error ? `${cause.message}\n${cause.stack ?? ''}` : String(cause);
+    const at = new RegExp(`${escapeRegExp(path)}:(\\d+)`).exec(text);
+    if (at && /\b(Parse|Syntax)Error\b/.test(text))
+      throw new MigrationSyntaxError(
+        `migration ${name} does not parse: ${firstLine(cause).trim()} (line ${at[1]})`,
+        path,
+        Number(at[1]),
+      );
+    throw new ConfigError(`migration ${name} does not load: ${firstLine(cause)}`, [`file: ${path}`]);
   }
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function isSql(path: string): boolean {
   return extname(path).toLowerCase() === '.sql';

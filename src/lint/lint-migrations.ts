@@ -2,18 +2,24 @@
 // earlier ups left behind, and each down against what its own up created.
 import { readFile } from 'node:fs/promises';
 import { type MigrationSql, renderMigrationSql } from '../chain/migration-sql.ts';
-import { IrreversibleMigration } from '../errors.ts';
+import { IrreversibleMigration, MigrationSyntaxError } from '../errors.ts';
 import { applyAcceptances } from './acceptances.ts';
 import { EMPTY_SCHEMA, lintSql } from './lint-sql.ts';
 import { locateSteps } from './locate-steps.ts';
-import type { LintFinding } from './rules.ts';
+import { finding, type LintFinding } from './rules.ts';
 
 export async function lintMigrations(migrations: readonly { path: string }[]): Promise<LintFinding[]> {
   const findings: LintFinding[] = [];
   let schema = EMPTY_SCHEMA;
   for (const { path } of migrations) {
     const source = await readFile(path, 'utf8');
-    const up = await renderMigrationSql(path, 'up');
+    const up = await renderMigrationSql(path, 'up').catch((error: unknown) => {
+      // a module that does not parse is a finding at its line; the files after it are still linted
+      if (!(error instanceof MigrationSyntaxError)) throw error;
+      findings.push(finding('syntax-error', path, error.line, error.message));
+      return undefined;
+    });
+    if (!up) continue;
     const upLint = await lintSql(locateSteps(source, path, 'up', up.statements), {
       file: path,
       before: schema,

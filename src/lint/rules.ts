@@ -64,9 +64,9 @@ export const RULES = {
     fix: 'Make down drop only what up created; when up uses IF NOT EXISTS, remove it so up fails instead of adopting an existing object.',
   },
   'syntax-error': {
-    title: 'SQL the PostgreSQL parser rejects',
+    title: 'SQL the PostgreSQL parser rejects, or a migration module that does not parse',
     why: 'The migration fails when it runs, and nothing after the error could be checked.',
-    fix: 'Fix the statement; `plan` shows the SQL exactly as it will be sent.',
+    fix: 'Fix the statement or the module at that line; `plan` shows the SQL exactly as it will be sent.',
   },
   'invalid-accept': {
     title: 'lint-accept comment without a known rule or a reason',

@@ -1,5 +1,6 @@
-// A migration file that does not load is a configuration error (exit 3) naming
-// the file, from every command that reads migration modules, and changes nothing.
+// A migration file that does not parse is a configuration error (exit 3) naming the file and
+// its line, from every command that reads migration modules but `lint`, where it is a
+// `syntax-error` finding at that line; and it changes nothing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -25,8 +26,6 @@ const commands = [
   ['up', '--dry-run'],
   ['plan'],
   ['plan', '--json'],
-  ['lint'],
-  ['lint', '--json'],
   ['down', '--count', '1', '--yes'],
   ['stamp', BROKEN],
 ];
@@ -36,9 +35,20 @@ for (const args of commands) {
     const before = await catalogSnapshot(db, { withLedger: true });
     const result = await runCli(args, { DATABASE_URL: db.url, MIGRATIONS_DIR: dir });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`migration ${BROKEN} does not load: `);
-    expect(result.stderr).toContain(`file: ${join(dir, `${BROKEN}.ts`)}`);
+    expect(result.stderr).toMatch(new RegExp(`migration ${BROKEN} does not parse: .+ \\(line 2\\)`));
+    expect(result.stderr).toContain(`file: ${join(dir, `${BROKEN}.ts`)}:2`);
     expect(result.stderr).not.toContain('unexpected error');
     expect(await catalogSnapshot(db, { withLedger: true })).toEqual(before);
   });
 }
+
+it('lint: a syntax-error finding at its line (exit 1), the other files linted all the same', async () => {
+  const result = await runCli(['lint', '--json'], { MIGRATIONS_DIR: dir });
+  expect(result.code).toBe(1);
+  const { findings } = JSON.parse(result.stdout) as {
+    findings: { rule: string; file: string; line: number; accepted?: string }[];
+  };
+  expect(findings.filter((finding) => !finding.accepted)).toEqual([
+    expect.objectContaining({ rule: 'syntax-error', file: join(dir, `${BROKEN}.ts`), line: 2 }),
+  ]);
+});

@@ -128,12 +128,12 @@ describe('what rendering refuses', () => {
     );
   });
 
-  it('a module that does not load: a configuration error (exit 3) naming the migration, its file and the cause', async () => {
+  it('a module that does not parse: a configuration error (exit 3) naming the migration, its file, the line and the cause', async () => {
     const error = await renderMigrationSql(fixture('008_broken.js'), 'up').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect(exitCodeOf(error)).toBe(3);
-    expect((error as ConfigError).message).toMatch(/^migration 008_broken does not load: \S/);
-    expect((error as ConfigError).details).toEqual([`file: ${fixture('008_broken.js')}`]);
+    expect((error as ConfigError).message).toMatch(/^migration 008_broken does not parse: \S.* \(line 2\)$/);
+    expect((error as ConfigError).details).toEqual([`file: ${fixture('008_broken.js')}:2`]);
   });
 
   it('a migration whose own code throws while rendering: a configuration error too', async () => {
