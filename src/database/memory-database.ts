@@ -338,6 +338,10 @@ export class MemoryDatabase implements Database {
     return 'created';
   }
 
+  async dropDatabase(name: string): Promise<void> {
+    this.server.databases.delete(name);
+  }
+
   async catalog(): Promise<string[]> {
     const { extensions, indexes, comments } = this.server.snapshot();
     const tables = [...this.server.snapshot().tables].filter(([name]) => name !== 'public.alembic_version');

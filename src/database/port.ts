@@ -172,6 +172,8 @@ export interface ServerPort {
   extensions(names: readonly string[]): Promise<{ statuses: ExtensionStatus[]; role: string; database: string }>;
   /** Creates another database on this server; `exists` when it already does. DatabaseUnavailable when the role may not. */
   createDatabase(name: string): Promise<'created' | 'exists'>;
+  /** Drops another database of this server (a scratch one this runner made), closing its sessions. */
+  dropDatabase(name: string): Promise<void>;
 }
 
 /** Declared backfills (apply/backfill.ts), each batch one autocommitted statement. */

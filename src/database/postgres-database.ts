@@ -333,6 +333,10 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  async dropDatabase(name: string): Promise<void> {
+    await this.client.query(`drop database if exists ${quoteIdent(name)} with (force)`);
+  }
+
   async catalog(): Promise<string[]> {
     await this.client.query('begin read only');
     try {

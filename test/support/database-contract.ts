@@ -185,6 +185,15 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         ]);
       });
 
+      it('createDatabase and dropDatabase: created, then there, then gone', async () => {
+        const name = `contract_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+        expect(await db.createDatabase(name)).toBe('created');
+        expect(await db.createDatabase(name)).toBe('exists');
+        await db.dropDatabase(name);
+        expect(await db.createDatabase(name)).toBe('created');
+        await db.dropDatabase(name);
+      });
+
       it('setComments: sets each comment as its catalog line says, and the catalog then lists that line', async () => {
         await harness.arrange.createTable('t', { id: 'integer', note: 'text' });
         const lines = ["comment column public.t.note: what it's for", 'comment table public.t: a table'];
