@@ -198,3 +198,22 @@ describe('compose.yaml, .env.example and the README snippet', () => {
     ).toBe('services: {}\n');
   });
 });
+
+describe('versions', () => {
+  it("the manifests run the image of package.json's version, and the Dockerfile labels it so", () => {
+    const root = new URL('../../', import.meta.url);
+    const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
+    const tags = [
+      'deploy/kubernetes/deployment.yaml',
+      'deploy/kubernetes/job.yaml',
+      'deploy/kubernetes/README.md',
+    ].flatMap((file) =>
+      [...readFileSync(new URL(file, root), 'utf8').matchAll(/mnemolite-migrate:(\d[\w.-]*)/g)].map(
+        (m) => `${file} ${m[1]}`,
+      ),
+    );
+    expect(tags.length).toBeGreaterThan(2);
+    expect(tags.filter((tag) => !tag.endsWith(` ${version}`))).toEqual([]);
+    expect(readFileSync(new URL('Dockerfile.migrate', root), 'utf8')).toContain(`ARG VERSION=${version}\n`);
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedMigration } from '../../src/commands/plan.ts';
 import { catalogSnapshot } from '../support/catalog.ts';
@@ -36,6 +37,11 @@ describe('plan', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${MIGRATIONS.length} pending migrations on`);
+    // the README gives the length of this output
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(
+      `${result.stdout.trimEnd().split('\n').length} lines for the ${MIGRATIONS.length} migrations`,
+    );
     expect(result.stdout).toContain(`== ${BASELINE} (in one transaction)`);
     expect(result.stdout).toContain('CREATE EXTENSION IF NOT EXISTS vector SCHEMA public;');
     expect(result.stdout).toContain('== 20251002000001000_code-chunks-embedding-text-hnsw (NOT in a transaction');
