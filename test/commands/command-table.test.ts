@@ -94,6 +94,7 @@ describe('errors carry their exit code', () => {
       6,
     ],
     [new errors.DatabasesFailed([{ database: 'a', exitCode: 5 }], 2), 5],
+    [new errors.MigrationSyntaxError('m', 'f.ts', 1), 3],
     [new errors.LockTimeout('m'), 5],
     [new errors.SchemaMismatch('m'), 6],
     [new errors.PendingMigrations('m'), 7],
