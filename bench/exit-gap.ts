@@ -13,7 +13,9 @@ import { median } from './stats.ts';
 import { PROJECT_ROOT } from './tools.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-const image = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(`${PROJECT_ROOT}Dockerfile.migrate`, 'utf8'))![1]!);
+const image = JSON.parse(
+  /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(`${PROJECT_ROOT}Dockerfile.migrate`, 'utf8'))![1]!,
+);
 const clis =
   process.argv.length > 2 ? process.argv.slice(2) : [[...image.slice(1, -1), `${PROJECT_ROOT}bundle/cli.js`].join(' ')];
 const migrationsDir = new URL('../migrations', import.meta.url).pathname;

@@ -12,6 +12,7 @@ import { COMMANDS } from '../../src/commands/command-table.ts';
 import { SETTING_NAMES } from '../../src/settings/config.ts';
 import { SHIPPED_MIGRATIONS } from '../support/cli.ts';
 import { ROOT } from '../support/docker.ts';
+import { composeSnippet } from '../support/readme.ts';
 
 interface Container {
   name: string;
@@ -109,11 +110,6 @@ describe('Kubernetes manifests', () => {
     expect(checkInvocation('x', ['upgrade'], [])).toEqual(['x: unknown command upgrade']);
   });
 });
-
-/** The YAML between the compose-snippet markers of a Markdown file. */
-function composeSnippet(markdown: string): string | undefined {
-  return /<!-- compose-snippet:start -->\s*```yaml\n([\s\S]*?)```\s*<!-- compose-snippet:end -->/.exec(markdown)?.[1];
-}
 
 /** Every `docker run … mnemolite-migrate:<tag> args` line of a Markdown file: its -e names and its arguments. */
 function dockerRuns(markdown: string): { line: string; env: string[]; args: string[] }[] {

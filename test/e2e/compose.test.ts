@@ -1,20 +1,26 @@
 // `docker compose up` as users run it, with the image built from Dockerfile.migrate
 // and the database image of DB_IMAGE (official pgvector/pgvector:pg18 by default).
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BASELINE,
   buildImage,
   ComposeProject,
+  DB_IMAGE,
   HEAD,
+  IMAGE,
   MIGRATIONS,
   mountableFiles,
   mountableMigrations,
   NODE_IMAGE,
   overrideFile,
+  ROOT,
   removeTemporaryFiles,
   sh,
 } from '../support/docker.ts';
 import { stateSql, withoutPartman } from '../support/mnemolite-fixtures.ts';
+import { composeSnippet } from '../support/readme.ts';
 
 const E2E = { timeout: 300_000 };
 const projects: ComposeProject[] = [];
@@ -148,6 +154,73 @@ describe('docker compose up', () => {
       // everything before it applied, nothing of it left behind
       expect(await stack.psql('select name from pgmigrations order by id')).toBe(MIGRATIONS.join('\n'));
       expect(await stack.psql(`select to_regclass('half_done') is null`)).toBe('t');
+    },
+  );
+
+  it(
+    "the README's snippet in a compose file laid out as MnemoLite's: migrate adopts its database, creates the tests' one, both at head",
+    E2E,
+    async () => {
+      // MnemoLite's layout (its docker-compose.yml): db on the `backend` network with the alias db, its
+      // healthcheck, its volume, db/init mounted; its init stops where MnemoLite's own does (compose-half)
+      const dir = mountableFiles({
+        'docker-compose.yml': [
+          'services:',
+          '  db:',
+          `    image: ${DB_IMAGE}`,
+          '    environment:',
+          '      POSTGRES_USER: ${POSTGRES_USER:-mnemo}',
+          '      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-mnemopass}',
+          '      POSTGRES_DB: ${POSTGRES_DB:-mnemolite}',
+          '      POSTGRES_INITDB_ARGS: "--data-checksums"',
+          '    volumes:',
+          '      - postgres_data:/var/lib/postgresql',
+          '      - ./db/init:/docker-entrypoint-initdb.d:ro',
+          '    healthcheck:',
+          '      test: ["CMD-SHELL", "pg_isready -U $${POSTGRES_USER:-mnemo} -d $${POSTGRES_DB:-mnemolite} -q"]',
+          '      interval: 1s',
+          '      retries: 60',
+          '    shm_size: 1g',
+          '    networks:',
+          '      backend:',
+          '        aliases:',
+          '          - db',
+          '  api:',
+          `    image: ${NODE_IMAGE}`,
+          '    command: [node, -e, "console.log(\'api started\')"]',
+          '    networks:',
+          '      backend:',
+          'networks:',
+          '  backend:',
+          '    driver: bridge',
+          'volumes:',
+          '  postgres_data:',
+          '',
+        ].join('\n'),
+      });
+      mkdirSync(join(dir, 'db/init'), { recursive: true, mode: 0o755 });
+      chmodSync(join(dir, 'db'), 0o755);
+      chmodSync(join(dir, 'db/init'), 0o755);
+      const init = stateSql('compose-half');
+      writeFileSync(join(dir, 'db/init/01-init.sql'), withoutPartman(init), { mode: 0o644 });
+      // the snippet builds ./mnemolite-migrate; the image is there already under its name
+      symlinkSync(ROOT, join(dir, 'mnemolite-migrate'));
+      expect((await sh('docker', ['tag', IMAGE, 'mnemolite-migrate:local'])).code).toBe(0);
+      const snippet = composeSnippet(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+      expect(snippet).toBeDefined();
+      writeFileSync(join(dir, 'migrate.yaml'), snippet!);
+
+      const stack = new ComposeProject([join(dir, 'migrate.yaml')], 'mnemolayout', join(dir, 'docker-compose.yml'));
+      projects.push(stack);
+      const up = await stack.run('up', '-d');
+      expect(up.code, up.stderr).toBe(0);
+      expect(await stack.exitCode('migrate')).toBe(0);
+      const logs = (await stack.run('logs', 'migrate')).stdout;
+      expect(logs).toContain('mnemolite: stamped 1 migration (20251001000000000_baseline)');
+      expect(logs).toContain('mnemolite_test: created database mnemolite_test');
+      for (const database of ['mnemolite', 'mnemolite_test'])
+        expect(await stack.psql('select count(*) from pgmigrations', database)).toBe(String(MIGRATIONS.length));
+      expect(await stack.exitCode('api')).toBe(0);
     },
   );
 });

@@ -213,7 +213,7 @@ describe('the CLI on bad settings', () => {
 });
 
 describe('empty variables', () => {
-  it('an empty value is unset, for every variable the settings read (compose passes ${VAR:-} as empty)', () => {
+  it('an empty value is unset, for every variable the settings read (compose passes VAR:- as empty)', () => {
     const base = { DATABASE_URL: 'postgresql://u:p@db:5432/mnemolite' };
     const unset = loadConfig(base);
     for (const name of [...SETTING_NAMES, 'DATABASE_URL', 'MIGRATE_DATABASE_URL', 'POSTGRES_PASSWORD_FILE']) {

@@ -72,12 +72,14 @@ export class ComposeProject {
   constructor(
     private readonly overrides: string[] = [],
     label = 'e2e',
+    /** the first compose file: this repository's, or another layout's (its directory is the project's) */
+    private readonly base = 'compose.yaml',
   ) {
     this.name = `mm${label}${Math.random().toString(36).slice(2, 8)}`;
   }
 
   run(...args: string[]): Promise<Run> {
-    const files = ['compose.yaml', ...this.overrides].flatMap((file) => ['-f', file]);
+    const files = [this.base, ...this.overrides].flatMap((file) => ['-f', file]);
     return sh('docker', ['compose', '-p', this.name, ...files, ...args], { MIGRATE_TAG: 'e2e', NODE_IMAGE, DB_IMAGE });
   }
 

@@ -1,7 +1,8 @@
-// A real PgBouncer (Debian's package; .ci/run installs it) in front of the test
-// server: its own ini and userlist in a temporary directory, a free loopback
-// port, one pool mode, everything else at PgBouncer's defaults (notably
-// ignore_startup_parameters, which lists nothing but extra_float_digits).
+// A real PgBouncer (Debian's package) in front of the test server: its own ini and
+// userlist in a temporary directory, a free loopback port, one pool mode, everything
+// else at PgBouncer's defaults (notably ignore_startup_parameters, which lists nothing
+// but extra_float_digits). The machine's pgbouncer when it has one; else the same
+// package in a container built here from DEBIAN_IMAGE, on the host's network.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -19,9 +20,37 @@ export interface PgBouncer {
 
 const BINARIES = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'];
 
+const DEBIAN_IMAGE = process.env.DEBIAN_IMAGE ?? 'debian:bookworm-slim';
+const CONTAINER_IMAGE = 'mnemolite-migrate-test-pgbouncer:local';
+let built: Promise<void> | undefined;
+
+/** Debian's pgbouncer package in an image of DEBIAN_IMAGE, built once a run (the build cache after that). */
+function buildContainerImage(): Promise<void> {
+  built ??= new Promise<void>((resolve, reject) => {
+    const dockerfile = `FROM ${DEBIAN_IMAGE}\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends pgbouncer && rm -rf /var/lib/apt/lists/*\n`;
+    const build = spawn('docker', ['build', '-q', '-t', CONTAINER_IMAGE, '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let errors = '';
+    build.stderr!.on('data', (chunk) => (errors += chunk));
+    build.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`building PgBouncer from ${DEBIAN_IMAGE} failed:\n${errors}`)),
+    );
+    build.stdin!.end(dockerfile);
+  });
+  return built;
+}
+
+/** The command that runs PgBouncer with these arguments: the machine's binary, or the container. */
+async function pgbouncerCommand(dir: string, args: string[]): Promise<[string, string[]]> {
+  // TEST_PGBOUNCER=container: the container even where a binary is installed (what a machine without one gets)
+  const binary = process.env.TEST_PGBOUNCER === 'container' ? undefined : BINARIES.find((path) => existsSync(path));
+  if (binary) return [binary, [...(process.getuid?.() === 0 ? ['-u', 'postgres'] : []), ...args]];
+  await buildContainerImage();
+  // the container's root drops to the package's postgres user; the host's loopback is its own
+  const run = ['run', '--rm', '--network', 'host', '-v', `${dir}:${dir}:ro`, CONTAINER_IMAGE];
+  return ['docker', [...run, 'pgbouncer', '-u', 'postgres', ...args]];
+}
+
 export async function startPgBouncer(serverUrl: string, mode: PoolMode): Promise<PgBouncer> {
-  const binary = BINARIES.find((path) => existsSync(path));
-  if (!binary) throw new Error(`PgBouncer is needed for this test: apt-get install pgbouncer (looked for ${BINARIES})`);
   const server = new URL(serverUrl);
   const port = await TcpProxy.freePort();
   const dir = temporaryDir('mm-pgbouncer-');
@@ -49,8 +78,8 @@ export async function startPgBouncer(serverUrl: string, mode: PoolMode): Promise
   chmodSync(userlist, 0o644);
   chmodSync(ini, 0o644);
   // it refuses to run as root; Debian's package brings the postgres user
-  const args = [...(process.getuid?.() === 0 ? ['-u', 'postgres'] : []), ini];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, args] = await pgbouncerCommand(dir, [ini]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (chunk) => (log += chunk));
   child.stderr!.on('data', (chunk) => (log += chunk));
