@@ -1,10 +1,8 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // 50 processes against one server: on two cores it runs alone, after the rest (vitest.crowd.config.ts)
-    exclude: [...configDefaults.exclude, 'test/session/crowd.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     // tests start real processes against a real PostgreSQL; keep two files at a time on two cores

@@ -1,7 +1,7 @@
 // A declared backfill run by the built CLI against a real server: stopped
 // mid-way by SIGKILL or SIGTERM, the batches committed before stay, and the rerun
 // fills the rest, every row exactly once.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMPACT_ROW_BYTES } from '../../src/apply/backfill.ts';
 import { FIRST_BATCH } from '../../src/apply/batch-size.ts';
 import { runningStatements } from '../support/activity.ts';
@@ -9,6 +9,7 @@ import { runCli, startCli } from '../support/cli.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { BACKFILL_MIGRATION, HELD_AT, type HeldBackfill, heldBackfill, ROWS } from '../support/held-backfill.ts';
 import { migrationsDir } from '../support/migrations-dir.ts';
+import { type PostgresServer, startPostgres } from '../support/postgres-server.ts';
 
 describe('a backfill held mid-way at a gate', () => {
   let db: TestDatabase;
@@ -83,8 +84,16 @@ describe('a backfill held mid-way at a gate', () => {
 });
 
 describe('rows a backfill widens are written compact', () => {
+  // A HOT update needs its page pruned, which waits for every snapshot older than the dead rows:
+  // a server of its own, where no other test's transaction can hold one open
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres({ urlVariable: 'none', image: process.env.TEST_PG_IMAGE ?? 'pgvector/pgvector:pg18' });
+  }, 180_000);
+  afterAll(() => server?.stop());
+
   it('a halfvec copy of a toasted vector: most updates are HOT, the table keeps its own toast_tuple_target', async () => {
-    const db = await freshDatabase();
+    const db = await freshDatabase(server.adminUrl);
     try {
       const rows = 2000;
       const dir = migrationsDir(
