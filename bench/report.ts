@@ -177,7 +177,7 @@ export function renderReport(report: Report): string {
     if (failures.length > 0) lines.push('Why runners exited non-zero (first failure seen):', '', ...failures, '');
   }
 
-  lines.push('### Targets (issue 5)', '');
+  lines.push('### Targets', '');
   lines.push(
     table(
       ['target', 'measured (medians)', 'status'],

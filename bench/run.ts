@@ -1,4 +1,4 @@
-// `npm run bench`: issue 5's benchmark of mnemolite-migrate against
+// `npm run bench`: the benchmark of mnemolite-migrate against
 // node-pg-migrate 9's CLI, side by side on one PostgreSQL server, written to
 // docs/benchmarks.md. A benchmark, not a test: it fails only when it cannot
 // measure, never because a target is missed.

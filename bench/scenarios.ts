@@ -1,4 +1,4 @@
-// The measurements of issue 5, each on databases of its own, tools alternating
+// The benchmark's measurements, each on databases of its own, tools alternating
 // round by round (the starting tool rotates) so that drift in the machine's
 // load spreads over all of them.
 import { type ProfiledRun, profileMedian } from './cpu-profile.ts';

@@ -1,4 +1,4 @@
-// `npm run bench:startup`: issue 10's start-up floor, in one run. The no-op `up` on a
+// `npm run bench:startup`: the start-up floor, in one run. The no-op `up` on a
 // database at the head of this project's own migrations, as the image runs it (the esbuild
 // bundle with the Dockerfile's ENTRYPOINT flags and ENV) and as tsc builds it (dist/),
 // alternating with `node -e 0`; wall time and peak RSS; where the resident memory is at
@@ -223,7 +223,7 @@ function render(run: {
       : mib(medianOrNull(known));
   };
   const lines: string[] = [
-    "## Start-up floor: the image's no-op `up` against `node -e 0` (issue 10)",
+    "## Start-up floor: the image's no-op `up` against `node -e 0`",
     '',
     '_Written by `npm run bench:startup` (bench/startup.ts); edit the code, not this section._',
     '',

@@ -1,4 +1,4 @@
-// Issue 5's targets, judged on one run's medians.
+// The benchmark's targets, judged on one run's medians.
 import type { ApplyResult, ConcurrentResult, NoopResult } from './scenarios.ts';
 import { maxOrNull, median, medianOrNull, mib, ratio, seconds } from './stats.ts';
 

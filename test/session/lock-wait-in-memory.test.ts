@@ -1,4 +1,4 @@
-// A runner that arrives while another holds the migration lock (issue 12), decided
+// A runner that arrives while another holds the migration lock, decided
 // in-process on the in-memory port: `up` waits and decides from the finished ledger,
 // `verify` says a migration is in progress, `status` names the holder.
 import { describe, expect, it } from 'vitest';

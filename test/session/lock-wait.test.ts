@@ -1,4 +1,4 @@
-// Issue 12 with real processes: runners that arrive while another is applying a
+// With real processes: runners that arrive while another is applying a
 // migration (held at a gate the test controls) wait for it and decide from the
 // finished ledger; verify and status say a migration is in progress.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,8 +26,8 @@ describe('a runner arriving while another is migrating', () => {
     try {
       const holder = startCli(['up'], { ...env(newer), LOG_FORMAT: 'json' });
       await expect.poll(() => gate.waiting(), { timeout: 60_000, interval: 100 }).toBe(true);
-      // The holder is inside HELD_MIGRATION; its ledger row is not committed. Before issue 12
-      // the older image read that ledger, said "up to date at HEAD" and exited 0 here.
+      // The holder is inside HELD_MIGRATION; its ledger row is not committed. A runner that
+      // read that ledger without waiting said "up to date at HEAD" and exited 0 here.
       const olderUp = startCli(['up'], env(older));
       const sameUp = startCli(['up'], env(newer));
       const waiting = 'another runner holds the migration lock';
