@@ -6,18 +6,15 @@
 //   npm run bundle && node bench/exit-gap.ts ["FLAGS… CLI"…]   (BENCH_RUNS=10)
 //   e.g. node bench/exit-gap.ts "--no-opt --no-maglev /tmp/old/bundle/cli.js" "--no-opt --no-maglev --liftoff-only bundle/cli.js"
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { IMAGE_NODE_FLAGS } from '../test/support/cli.ts';
 import { describeMachine } from './machine.ts';
 import { startPostgres } from './postgres-server.ts';
 import { median } from './stats.ts';
 import { PROJECT_ROOT } from './tools.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-const image = JSON.parse(
-  /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(`${PROJECT_ROOT}Dockerfile.migrate`, 'utf8'))![1]!,
-);
 const clis =
-  process.argv.length > 2 ? process.argv.slice(2) : [[...image.slice(1, -1), `${PROJECT_ROOT}bundle/cli.js`].join(' ')];
+  process.argv.length > 2 ? process.argv.slice(2) : [[...IMAGE_NODE_FLAGS, `${PROJECT_ROOT}bundle/cli.js`].join(' ')];
 const migrationsDir = new URL('../migrations', import.meta.url).pathname;
 
 /** Milliseconds from the last output to the exit, and the whole run. */

@@ -164,7 +164,7 @@ async function recordApplied(session: Session, drift: Drift): Promise<void> {
   await session.database.recordChecksums(drift.pending.filter((file) => applied.has(file.name)));
 }
 
-/** `3 migrations (a, b, z)` when few, `29 migrations (a … z, 21 others between)` when many, or a prefix `(a … z)`. */
+/** `3 migrations (a, b, z)` when few, `29 migrations (a … z, with 21 not there between)` when many, or a prefix `(a … z)`. */
 function namesOf(stamped: readonly string[], files: readonly { name: string }[]): string {
   const n = stamped.length;
   if (n === 1) return `1 migration (${stamped[0]})`;
