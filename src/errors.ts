@@ -45,6 +45,8 @@ export class IrreversibleMigration extends MigrateError {
 export class UsageError extends MigrateError {
   readonly exitCode = 2;
 }
+/** `diff` will not write a change: it has no safe form, or it is destructive and not allowed. */
+export class ChangeRefused extends UsageError {}
 /** Bad or missing settings, or an unreadable migrations directory or file. */
 export class ConfigError extends MigrateError {
   readonly exitCode = 3;

@@ -27,7 +27,7 @@ const LAYERS: [number, RegExp][] = [
   [0, /^(errors|log|signals)\.ts$|^settings\//],
   [1, /^(database|chain|sql)\//],
   [2, /^session\//],
-  [3, /^(apply|decisions|lint)\//],
+  [3, /^(apply|decisions|diff|lint)\//],
   [4, /^commands\//],
   [5, /^cli\.ts$/],
 ];

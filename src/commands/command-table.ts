@@ -118,6 +118,19 @@ export const COMMANDS = {
     options: { check: { type: 'boolean' } },
     load: () => import('./snapshot.ts').then((m) => m.command),
   }),
+  diff: spec({
+    usage: 'diff <name> (--from <database URL> | --from-sql <file>) [--allow-destructive <reason>] [--json]',
+    summary:
+      'write the next migrations from a desired schema, safe on a live table by construction, proven on a scratch database (up, then down) before they are written',
+    database: true,
+    positionals: { min: 1, max: 1 },
+    options: {
+      from: { type: 'string' },
+      'from-sql': { type: 'string' },
+      'allow-destructive': { type: 'string' },
+    },
+    load: () => import('./diff.ts').then((m) => m.command),
+  }),
   lint: spec({
     usage: 'lint [--json]',
     summary:

@@ -35,10 +35,16 @@ export const command: LocalCommand<CreateArgs, { path: string }> = {
   format: ({ path }) => path,
 };
 
-export function create(dir: string, name: string, kind: TemplateKind, now = new Date()): { path: string } {
+/** A migration's name after its timestamp: what `create` and `diff` accept. */
+export function validateName(name: string): string {
   if (!/^[a-z0-9][a-z0-9_-]{0,80}$/i.test(name)) {
     throw new UsageError(`migration name "${name}" must be letters, digits, - and _ (at most 81 characters)`);
   }
+  return name;
+}
+
+export function create(dir: string, name: string, kind: TemplateKind, now = new Date()): { path: string } {
+  validateName(name);
   const stamp = now.toISOString().replace(/\D/g, ''); // node-pg-migrate's 17-digit "utc" format
   const template = TEMPLATE_FILES[kind];
   const path = join(dir, `${stamp}_${name}${template.slice(template.lastIndexOf('.'))}`);

@@ -98,6 +98,19 @@ with nsp as (
 )
 select line from lines order by line collate "C"`;
 
+/** What the listing folds onto one line, whole, named as the listing names the object (run with the same search_path). */
+export const DEFINITIONS = `
+select 'function ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' as object,
+       pg_catalog.pg_get_functiondef(p.oid) as definition
+  from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+ where p.prokind in ('f', 'p', 'w') and n.nspname not in ('pg_catalog', 'information_schema')
+   and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass and d.objid = p.oid and d.deptype = 'e')
+union all
+select 'view ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), pg_catalog.pg_get_viewdef(c.oid, true)
+  from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ where c.relkind = 'v' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_'
+   and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass and d.objid = c.oid and d.deptype = 'e')`;
+
 const COMMENT_LINE = /^comment (table|column|index|view|function) (.+?): (.*)$/s;
 
 /** A catalog comment line taken apart: `comment column public.t.c: text` -> COMMENT ON COLUMN public.t.c IS 'text'. */

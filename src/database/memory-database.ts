@@ -373,6 +373,14 @@ export class MemoryDatabase implements Database {
     for (const { kind, target, text } of parsed) this.server.setComment(`${kind} ${target}`, text);
   }
 
+  async definitions(): Promise<Record<string, string>> {
+    return {}; // the twin keeps no functions or views
+  }
+
+  async tablesWithRows(tables: readonly string[]): Promise<string[]> {
+    return tables.filter((table) => this.server.liveRows(table).length > 0);
+  }
+
   async pendingRows(backfill: Backfill): Promise<number> {
     const pending = condition(backfill.pending);
     return this.server.liveRows(backfill.table).filter(pending).length;

@@ -154,6 +154,13 @@ export interface CatalogPort {
   catalog(): Promise<string[]>;
   /** Sets comments as catalog lines give them (`comment column public.t.c: text`), in one transaction. */
   setComments(lines: readonly string[]): Promise<void>;
+  /**
+   * What the catalog folds onto one line, whole: each function's and procedure's definition (pg_get_functiondef)
+   * and each view's query, by the catalog line's object (`function public.f(a integer)`, `view public.v`).
+   */
+  definitions(): Promise<Record<string, string>>;
+  /** Which of these tables (`schema.table`, as catalog lines name them) hold at least one row. */
+  tablesWithRows(tables: readonly string[]): Promise<string[]>;
 }
 
 /** What sizing an index build reads and sets on this session. */

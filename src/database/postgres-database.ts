@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Backfill } from '../chain/backfill-declaration.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import { backfillBatchSql, pendingRowsSql } from './backfill-sql.ts';
-import { CATALOG_LISTING, parseCommentLine } from './catalog-listing.ts';
+import { CATALOG_LISTING, DEFINITIONS, parseCommentLine } from './catalog-listing.ts';
 import type { OpenConnection } from './connect.ts';
 import type {
   AppliedMigration,
@@ -349,6 +349,30 @@ export class PostgresDatabase implements Database {
     } finally {
       await this.client.query('commit');
     }
+  }
+
+  async definitions(): Promise<Record<string, string>> {
+    await this.client.query('begin read only');
+    try {
+      // the catalog listing's own names: schema-qualified with an empty search_path
+      await this.client.query(`select pg_catalog.set_config('search_path', '', true)`);
+      const { rows } = await this.client.query<{ object: string; definition: string }>(DEFINITIONS);
+      return Object.fromEntries(rows.map((row) => [row.object, row.definition]));
+    } finally {
+      await this.client.query('commit');
+    }
+  }
+
+  async tablesWithRows(tables: readonly string[]): Promise<string[]> {
+    if (tables.length === 0) return [];
+    // the names come from the catalog listing, quoted where needed
+    const { rows } = await this.client.query<{ name: string }>(
+      tables
+        .map((table, i) => `select $${i + 1}::text as name where exists (select 1 from ${table})`)
+        .join(' union all '),
+      [...tables],
+    );
+    return rows.map((row) => row.name);
   }
 
   async pendingRows(backfill: Backfill): Promise<number> {

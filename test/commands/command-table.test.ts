@@ -75,6 +75,7 @@ describe('errors carry their exit code', () => {
     [new errors.LintFindings('m'), 1],
     [new errors.IrreversibleMigration('m'), 1],
     [new errors.UsageError('m'), 2],
+    [new errors.ChangeRefused('m'), 2],
     [new errors.ConfigError('m'), 3],
     [new errors.InvalidUrl('m'), 3],
     [new errors.SqlSyntaxError('m', 1), 3],

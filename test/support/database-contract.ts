@@ -215,6 +215,15 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         expect([typeof role, typeof database]).toEqual(['string', 'string']);
       });
 
+      it('tablesWithRows: only the tables given that hold a row; no definitions on a fresh database', async () => {
+        await harness.arrange.createTable('filled', { id: 'integer' });
+        await harness.arrange.createTable('unfilled', { id: 'integer' });
+        await harness.arrange.insertRows('filled', [{ id: 1 }]);
+        expect(await db.tablesWithRows(['public.filled', 'public.unfilled'])).toEqual(['public.filled']);
+        expect(await db.tablesWithRows([])).toEqual([]);
+        expect(await db.definitions()).toEqual({});
+      });
+
       it('catalog leaves out our ledger and alembic_version', async () => {
         await harness.arrange.createTable('t', { id: 'integer' });
         const before = await db.catalog();
