@@ -1,8 +1,9 @@
 // `diff` on MnemoLite's own history: for each Alembic revision from b7c2e4f8a901 on, the real database at
 // that revision (a fixture built by MnemoLite's own files) is the desired schema, and the chain is cut before
 // the migrations that stand for it. The migrations diff writes must pass `lint`, bring the cut chain from
-// empty to the real catalog, and their downs back to the cut point.
-import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
+// empty to the real catalog, and their downs back to the cut point. One revision is read the declarative way,
+// its SQL given to `--from-sql`.
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareCatalogs } from '../../src/chain/expected-catalog.ts';
@@ -12,9 +13,11 @@ import { loadConfig } from '../../src/settings/config.ts';
 import { SignalWatch } from '../../src/signals.ts';
 import { runCli, SHIPPED_MIGRATIONS } from '../support/cli.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
-import { restoreState } from '../support/mnemolite-fixtures.ts';
+import { restoreState, stateSql, withoutPartman } from '../support/mnemolite-fixtures.ts';
 import { REVISIONS } from '../support/mnemolite-revisions.ts';
 import { temporaryDir } from '../support/temporary.ts';
+
+const DECLARATIVE = '20260404_0000';
 
 const catalogOf = (url: string) =>
   withSession(
@@ -57,7 +60,11 @@ describe('diff regenerates each of MnemoLite Alembic revisions from the real dat
         const cut = readdirSync(dir).length;
         const env = { DATABASE_URL: scratch.url, MIGRATIONS_DIR: dir };
 
-        const made = await runCli(['diff', `alembic-${revision.replace('_', '-')}`, '--from', real.url, '--json'], env);
+        // one revision the declarative way: its SQL as the schema file (pg_partman left out: optional)
+        const schemaFile = join(temporaryDir('mm-schema-'), 'schema.sql');
+        writeFileSync(schemaFile, withoutPartman(stateSql(revision)));
+        const from = revision === DECLARATIVE ? ['--from-sql', schemaFile] : ['--from', real.url];
+        const made = await runCli(['diff', `alembic-${revision.replace('_', '-')}`, ...from, '--json'], env);
         expect(made.stderr.slice(made.stderr.search(/^error:/m))).not.toMatch(/^error:/m);
         expect(made.code).toBe(0);
         const { migrations } = JSON.parse(made.stdout) as { migrations: { name: string; destructive: boolean }[] };
