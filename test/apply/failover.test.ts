@@ -5,6 +5,7 @@
 // Each test ends its primary, so each starts its own pair.
 import { expect, it } from 'vitest';
 import { runCli, startCli, waitForOutput } from '../support/cli.ts';
+import { freshDatabase } from '../support/database.ts';
 import { BACKFILL_MIGRATION, heldBackfill, ROWS } from '../support/held-backfill.ts';
 import { heldIndexBuild, INDEX_MIGRATION } from '../support/held-index-build.ts';
 import { startPrimaryWithReplica } from '../support/replicated-postgres.ts';
@@ -14,7 +15,7 @@ it('killed mid-backfill: exit 4; on the promoted replica `up` fills only what is
 }, async () => {
   const pair = await startPrimaryWithReplica();
   try {
-    const db = await pair.freshDatabase();
+    const db = await freshDatabase(pair.primary.url());
     const held = await heldBackfill(db);
     const onReplica = <T extends Record<string, unknown>>(sql: string) => pair.replica.query<T>(sql, db.name);
     const filledOnReplica = async () =>
@@ -58,7 +59,7 @@ it('killed mid-build: exit 4; on the promoted replica `up` builds again the inde
 }, async () => {
   const pair = await startPrimaryWithReplica();
   try {
-    const db = await pair.freshDatabase();
+    const db = await freshDatabase(pair.primary.url());
     const build = await heldIndexBuild(db);
     const index = (server: 'primary' | 'replica') =>
       (server === 'primary' ? pair.primary : pair.replica).query<{ valid: boolean }>(

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../support/cli.ts';
+import { freshDatabase } from '../support/database.ts';
 import { migrationsDir } from '../support/migrations-dir.ts';
 import { connectPort } from '../support/postgres-port.ts';
 import { type ReplicatedPostgres, startPrimaryWithReplica } from '../support/replicated-postgres.ts';
@@ -71,7 +72,7 @@ describe('the replica lag bound, with the replica paused', () => {
     timeout: 240_000,
   }, async () => {
     const ROWS = 6000;
-    const db = await pair.freshDatabase();
+    const db = await freshDatabase(pair.primary.url());
     const dir = await itemsToFill(db.url, ROWS);
     await pair.replica.caughtUp();
     const onReplica = (sql: string) => pair.replica.query(sql, db.name);
@@ -133,7 +134,7 @@ describe('the replica lag bound, with the replica paused', () => {
   it('an index build does not start while the replica is beyond the bound, in a transaction or not; after resume it is built', {
     timeout: 240_000,
   }, async () => {
-    const db = await pair.freshDatabase();
+    const db = await freshDatabase(pair.primary.url());
     const dir = migrationsDir(
       {
         '20270101000000000_t.sql':
@@ -200,7 +201,7 @@ describe('the replica lag bound, with the replica paused', () => {
     timeout: 240_000,
   }, async () => {
     const ROWS = 1000;
-    const db = await pair.freshDatabase();
+    const db = await freshDatabase(pair.primary.url());
     await db.query(`create role app_${db.name} login password '${db.name}-secret'`);
     await db.query(`alter database ${db.name} owner to app_${db.name}`);
     const url = new URL(db.url);
@@ -245,7 +246,7 @@ describe('the replica lag bound, with the replica paused', () => {
     timeout: 240_000,
   }, async () => {
     const ROWS = 3000;
-    const db = await pair.freshDatabase();
+    const db = await freshDatabase(pair.primary.url());
     const dir = await itemsToFill(db.url, ROWS);
     await pair.replica.caughtUp();
     await pair.replica.pause();
@@ -270,7 +271,7 @@ describe('the replica lag bound, with the replica paused', () => {
     timeout: 240_000,
   }, async () => {
     const ROWS = 3000;
-    const db = await pair.freshDatabase();
+    const db = await freshDatabase(pair.primary.url());
     const dir = await itemsToFill(db.url, ROWS);
     const second = await pair.addReplica('replica2');
     await second.caughtUp();

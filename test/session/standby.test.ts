@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import type { TestDatabase } from '../support/database.ts';
+import { freshDatabase } from '../support/database.ts';
 import { HEAD, MIGRATIONS } from '../support/migrations-dir.ts';
 import { type ReplicatedPostgres, startPrimaryWithReplica } from '../support/replicated-postgres.ts';
 
@@ -10,7 +11,7 @@ let pair: ReplicatedPostgres;
 let db: TestDatabase;
 beforeAll(async () => {
   pair = await startPrimaryWithReplica();
-  db = await pair.freshDatabase();
+  db = await freshDatabase(pair.primary.url());
   await pair.replica.caughtUp();
 }, 180_000);
 afterAll(() => pair?.stop());

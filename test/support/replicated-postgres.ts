@@ -1,13 +1,11 @@
 // A primary and streaming replicas of it, from the same image, on a network of their own: each replica
 // is a pg_basebackup -R of the primary, in hot standby unless told, as Patroni or CloudNativePG run one.
-// A test file that needs them starts its own; nothing is mocked.
+// A test file that needs them starts its own (bench/replica-lag.ts too); nothing is mocked.
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import type pg from 'pg';
 import { GenericContainer, Network, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
-import { freshDatabase, type TestDatabase } from './database.ts';
 import { withClient } from './with-client.ts';
 
-const IMAGE = process.env.TEST_PG_IMAGE ?? 'pgvector/pgvector:pg18';
 const USER = 'test';
 const PASSWORD = 'test';
 
@@ -37,9 +35,16 @@ export interface ReplicatedPostgres {
   replica: Replica;
   /** another replica of the primary; with `hotStandby: false` it takes no connections until promoted */
   addReplica(name: string, options?: { hotStandby?: boolean }): Promise<Replica>;
-  /** a new empty database on the primary, queried there */
-  freshDatabase(): Promise<TestDatabase>;
   stop(): Promise<void>;
+}
+
+export interface PairOptions {
+  /** default TEST_PG_IMAGE, else pgvector/pgvector:pg18 */
+  image?: string;
+  /** the primary's /dev/shm, for parallel index builds (Docker gives 64MB) */
+  sharedMemoryBytes?: number;
+  /** how often a replica reports its position when no WAL arrives: 1 s, where PostgreSQL's default is 10 s */
+  statusIntervalS?: number;
 }
 
 // the official image's entrypoint and ours both run these at initdb: replicas connect over the network
@@ -47,7 +52,12 @@ const ALLOW_REPLICATION = `#!/bin/sh
 echo "host replication all all \${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >> "$PGDATA/pg_hba.conf"
 `;
 
-export async function startPrimaryWithReplica(): Promise<ReplicatedPostgres> {
+export async function startPrimaryWithReplica(options: PairOptions = {}): Promise<ReplicatedPostgres> {
+  const {
+    image = process.env.TEST_PG_IMAGE ?? 'pgvector/pgvector:pg18',
+    sharedMemoryBytes = 64 * 1024 ** 2,
+    statusIntervalS = 1,
+  } = options;
   const network = await new Network().start();
   const started: StartedTestContainer[] = [];
   const stop = async () => {
@@ -55,7 +65,7 @@ export async function startPrimaryWithReplica(): Promise<ReplicatedPostgres> {
     await network.stop().catch(() => undefined);
   };
   try {
-    const container = await new PostgreSqlContainer(IMAGE)
+    const container = await new PostgreSqlContainer(image)
       .withUsername(USER)
       .withPassword(PASSWORD)
       .withNetwork(network)
@@ -64,12 +74,17 @@ export async function startPrimaryWithReplica(): Promise<ReplicatedPostgres> {
         { content: ALLOW_REPLICATION, target: '/docker-entrypoint-initdb.d/allow-replication.sh', mode: 0o755 },
       ])
       .withCommand(['postgres', '-c', 'max_connections=100'])
+      .withSharedMemorySize(sharedMemoryBytes)
       .withStartupTimeout(170_000)
       .start();
     started.push(container);
     const primary = server(container);
     const addReplica = async (name: string, options: { hotStandby?: boolean } = {}) => {
-      const standby = await startReplica(network, name, options.hotStandby ?? true);
+      const standby = await startReplica(network, name, {
+        image,
+        hotStandby: options.hotStandby ?? true,
+        statusIntervalS,
+      });
       started.push(standby);
       const replica = replicaOf(server(standby), name, primary);
       await poll(
@@ -81,29 +96,26 @@ export async function startPrimaryWithReplica(): Promise<ReplicatedPostgres> {
       return replica;
     };
     const replica = await addReplica('replica1');
-    return {
-      primary,
-      replica,
-      addReplica,
-      freshDatabase: () => freshDatabase(primary.url()),
-      stop,
-    };
+    return { primary, replica, addReplica, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-// pg_basebackup as the postgres user into the image's data directory, then the server on it. It reports
-// every second (wal_receiver_status_interval, 10 s by default), so the primary soon sees replay move.
-function startReplica(network: StartedNetwork, name: string, hotStandby: boolean): Promise<StartedTestContainer> {
+// pg_basebackup as the postgres user into the image's data directory, then the server on it.
+function startReplica(
+  network: StartedNetwork,
+  name: string,
+  { image, hotStandby, statusIntervalS }: { image: string; hotStandby: boolean; statusIntervalS: number },
+): Promise<StartedTestContainer> {
   const script = [
     'set -e',
     `pg_basebackup -h primary -U ${USER} -D "$PGDATA" -R -X stream -c fast -d "application_name=${name}"`,
     'chmod 700 "$PGDATA"',
-    `exec postgres -c hot_standby=${hotStandby ? 'on' : 'off'} -c wal_receiver_status_interval=1 -c max_connections=100`,
+    `exec postgres -c hot_standby=${hotStandby ? 'on' : 'off'} -c wal_receiver_status_interval=${statusIntervalS} -c max_connections=100`,
   ].join('\n');
-  return new GenericContainer(IMAGE)
+  return new GenericContainer(image)
     .withNetwork(network)
     .withUser('postgres')
     .withEnvironment({ PGPASSWORD: PASSWORD })
