@@ -2,12 +2,12 @@
 // a streaming replica of the same image (pg_basebackup -R, hot standby, PostgreSQL's own reporting
 // interval), a writer inserting a code chunk every 50 ms on the primary, and `up` of the chain through
 // _memories-embedding-half-hnsw from the point before it, on copies of one template: with the bound at
-// its default, and with it off (0). A heartbeat row on the primary is stamped every 100 ms and read on
-// the replica every 100 ms: the age of the newest stamp the replica shows is its replay lag, as a reader
-// of the replica sees it.
+// its default, off (0), and at 1 s. A heartbeat row on the primary is stamped every 100 ms; every 100 ms
+// the stamp the replica shows is read, then the primary's: how far the first is behind the second is the
+// replica's replay lag as a reader of it sees it.
 //   npm run bench:replica-lag   (= npm run build && node bench/replica-lag.ts; BENCH_PG_IMAGE or TEST_PG_IMAGE)
-// BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_BOUNDS (default,0) the runs, in order.
-// Prints a Markdown table, and on stderr each migration's time.
+// BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_BOUNDS (default,0,1) the runs, in order.
+// Prints a Markdown table, and on stderr each migration's time and each wait.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,14 +18,14 @@ import { describeMachine } from './machine.ts';
 import { PROJECT_ROOT } from './tools.ts';
 
 const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
-const BOUNDS = (process.env.BENCH_BOUNDS ?? 'default,0').split(',');
+const BOUNDS = (process.env.BENCH_BOUNDS ?? 'default,0,1').split(',');
 const CLI = join(PROJECT_ROOT, 'dist/cli.js');
 const HEARTBEAT_MS = 100;
 
 interface Outcome {
   bound: string;
   seconds: number;
-  /** the oldest the replica's newest heartbeat got */
+  /** how far the heartbeat the replica showed was behind the primary's, at most */
   largestLagS: number;
   /** pg_stat_replication.replay_lag at its largest, as the primary showed it */
   largestReplayLagS: number;
@@ -93,17 +93,20 @@ async function measure(bound: string): Promise<Outcome> {
   await replica.caughtUp();
   const writer = startWriter(primary.url(database));
   await writer.warm;
-  const heartbeat = every(HEARTBEAT_MS, primary, 'postgres', 'UPDATE bench_heartbeat SET at = clock_timestamp()');
+  const heartbeat = every(HEARTBEAT_MS, primary, 'UPDATE bench_heartbeat SET at = clock_timestamp()');
+  const stamp = 'SELECT extract(epoch FROM at)::float8 AS s FROM bench_heartbeat';
+  // the replica first: the primary's stamp, read after, can only be newer
+  const onPrimary = new pg.Client({ connectionString: primary.url('postgres'), application_name: 'bench sampler' });
+  await onPrimary.connect();
   const lag = every(
     HEARTBEAT_MS,
     replica,
-    'postgres',
-    'SELECT extract(epoch FROM clock_timestamp() - at)::float8 AS s FROM bench_heartbeat',
+    stamp,
+    async (onReplica) => (await onPrimary.query<{ s: number }>(stamp)).rows[0]!.s - onReplica,
   );
   const replayLag = every(
     HEARTBEAT_MS,
     primary,
-    'postgres',
     `SELECT coalesce(extract(epoch FROM replay_lag), 0)::float8 AS s FROM pg_stat_replication WHERE application_name = '${replica.name}'`,
   );
   const { ms, stderr } = await up(
@@ -112,6 +115,7 @@ async function measure(bound: string): Promise<Outcome> {
     bound === 'default' ? {} : { MIGRATE_MAX_REPLICA_LAG: bound },
   );
   const [largestLagS, largestReplayLagS] = [await lag.stop(), await replayLag.stop()];
+  await onPrimary.end();
   await heartbeat.stop();
   const { longestMs, inserts } = await writer.stop();
   const [check] = await sql(
@@ -145,9 +149,12 @@ async function measure(bound: string): Promise<Outcome> {
   };
 }
 
-/** Runs `text` on one connection every `ms` until stopped; resolves to the largest `s` it read. */
-function every(ms: number, server: Server, database: string, text: string) {
-  const client = new pg.Client({ connectionString: server.url(database), application_name: 'bench sampler' });
+/**
+ * Runs `text` on the server's `postgres` database every `ms` until stopped; resolves to the largest
+ * value it read (`s`, or what `measure` makes of it).
+ */
+function every(ms: number, server: Server, text: string, measure = async (s: number) => s) {
+  const client = new pg.Client({ connectionString: server.url('postgres'), application_name: 'bench sampler' });
   client.on('error', () => undefined);
   let stopped = false;
   let largest = 0;
@@ -158,7 +165,7 @@ function every(ms: number, server: Server, database: string, text: string) {
       const began = performance.now();
       try {
         const { rows } = await client.query<{ s?: number }>(text);
-        largest = Math.max(largest, rows[0]?.s ?? 0);
+        if (rows[0]?.s !== undefined) largest = Math.max(largest, await measure(rows[0].s));
       } catch (error) {
         // a replica may cancel a query that conflicts with replay: said, and read again
         if (failures++ === 0) console.error(`${text.slice(0, 40)}…: ${(error as Error).message}`);
@@ -183,7 +190,7 @@ function report(outcomes: Outcome[]): void {
       `${machine.cpus} × ${machine.cpuModel}, ${machine.memory}; Node ${machine.node}; ${machine.commit}\n`,
   );
   console.log(
-    '| MIGRATE_MAX_REPLICA_LAG | wall s | replica: largest replay lag s | pg_stat_replication.replay_lag, largest s | waits | waited s | writer: longest wait s | writer inserts |',
+    '| MIGRATE_MAX_REPLICA_LAG | wall s | replica: largest replay lag s (heartbeat) | pg_stat_replication.replay_lag, largest s | waits | waited s | writer: longest wait s | writer inserts |',
   );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const o of outcomes)

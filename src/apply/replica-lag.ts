@@ -21,7 +21,7 @@ export interface ReplicaLag {
   behindBytes: number;
 }
 
-/** The primary's WAL positions over the run: the first time each was seen, oldest first. */
+/** The primary's WAL positions over the run, oldest first, each with when it was first and last seen. */
 export class WalHistory {
   private samples: WalSample[] = [];
 

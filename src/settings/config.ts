@@ -128,9 +128,8 @@ const specs = {
   MIGRATE_MAINTENANCE_WORK_MEM: memory({ default: 512 * 1024 }),
   // One worker beside the leader: nearly halves an HNSW build on two cores, leaves a core to the writers.
   MIGRATE_PARALLEL_WORKERS: workers({ default: 1 }),
-  // A standby reports its replay position at least every 10 s (wal_receiver_status_interval) and holds
-  // replay for a conflicting query up to 30 s (max_standby_streaming_delay): 10 s is what a healthy replica
-  // may show anyway, well short of what MnemoLite's reads from it, or a failover to it, would notice.
+  // A standby reports its position with the WAL it receives, else every 10 s (wal_receiver_status_interval):
+  // a shorter bound would mostly wait on reports; 10 s stale is not what MnemoLite's searches show (README).
   MIGRATE_MAX_REPLICA_LAG: seconds({ default: 10 }),
   LOG_FORMAT: lowerCaseChoice(['text', 'json'] as const)({ default: 'text' }),
   // MnemoLite's Python services spell levels WARNING and CRITICAL
