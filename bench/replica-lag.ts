@@ -6,7 +6,8 @@
 // the stamp the replica shows is read, then the primary's: how far the first is behind the second is the
 // replica's replay lag as a reader of it sees it.
 //   npm run bench:replica-lag   (= npm run build && node bench/replica-lag.ts; BENCH_PG_IMAGE or TEST_PG_IMAGE)
-// BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_BOUNDS (default,0,1) the runs, in order.
+// BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_BOUNDS (default,0,1) the runs, in order;
+// BENCH_REPLICA_CPUS limits the replica's CPUs (a replica on a smaller machine).
 // Prints a Markdown table, and on stderr each migration's time and each wait.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { PROJECT_ROOT } from './tools.ts';
 
 const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
 const BOUNDS = (process.env.BENCH_BOUNDS ?? 'default,0,1').split(',');
+const REPLICA_CPUS = process.env.BENCH_REPLICA_CPUS ? Number(process.env.BENCH_REPLICA_CPUS) : undefined;
 const CLI = join(PROJECT_ROOT, 'dist/cli.js');
 const HEARTBEAT_MS = 100;
 
@@ -37,7 +39,12 @@ interface Outcome {
 
 const DEFAULT_S = loadConfig({ DATABASE_URL: 'postgresql://bench@localhost/bench' }).maxReplicaLagMs / 1000;
 // compose.yaml's shm_size; PostgreSQL's own reporting interval, as a replica in production has it
-const pair = await startPrimaryWithReplica({ image: IMAGE, sharedMemoryBytes: 1024 ** 3, statusIntervalS: 10 });
+const pair = await startPrimaryWithReplica({
+  image: IMAGE,
+  sharedMemoryBytes: 1024 ** 3,
+  statusIntervalS: 10,
+  replicaCpus: REPLICA_CPUS,
+});
 const { primary, replica } = pair;
 const sql = async (database: string, text: string) => primary.query(text, database);
 
@@ -186,7 +193,7 @@ function every(ms: number, server: Server, text: string, measure = async (s: num
 function report(outcomes: Outcome[]): void {
   const machine = describeMachine();
   console.log(
-    `MnemoLite halfvec with a streaming replica: code_chunks ${CODE_CHUNKS} rows, memories ${MEMORIES} rows, vector(768); ${IMAGE}; ` +
+    `MnemoLite halfvec with a streaming replica${REPLICA_CPUS === undefined ? '' : ` limited to ${REPLICA_CPUS} CPU`}: code_chunks ${CODE_CHUNKS} rows, memories ${MEMORIES} rows, vector(768); ${IMAGE}; ` +
       `${machine.cpus} × ${machine.cpuModel}, ${machine.memory}; Node ${machine.node}; ${machine.commit}\n`,
   );
   console.log(

@@ -45,6 +45,8 @@ export interface PairOptions {
   sharedMemoryBytes?: number;
   /** how often a replica reports its position when no WAL arrives: 1 s, where PostgreSQL's default is 10 s */
   statusIntervalS?: number;
+  /** the CPUs a replica may use (a smaller machine than the primary's); unlimited when unset */
+  replicaCpus?: number;
 }
 
 // the official image's entrypoint and ours both run these at initdb: replicas connect over the network
@@ -57,6 +59,7 @@ export async function startPrimaryWithReplica(options: PairOptions = {}): Promis
     image = process.env.TEST_PG_IMAGE ?? 'pgvector/pgvector:pg18',
     sharedMemoryBytes = 64 * 1024 ** 2,
     statusIntervalS = 1,
+    replicaCpus,
   } = options;
   const network = await new Network().start();
   const started: StartedTestContainer[] = [];
@@ -84,6 +87,7 @@ export async function startPrimaryWithReplica(options: PairOptions = {}): Promis
         image,
         hotStandby: options.hotStandby ?? true,
         statusIntervalS,
+        cpus: replicaCpus,
       });
       started.push(standby);
       const replica = replicaOf(server(standby), name, primary);
@@ -107,15 +111,18 @@ export async function startPrimaryWithReplica(options: PairOptions = {}): Promis
 function startReplica(
   network: StartedNetwork,
   name: string,
-  { image, hotStandby, statusIntervalS }: { image: string; hotStandby: boolean; statusIntervalS: number },
+  settings: { image: string; hotStandby: boolean; statusIntervalS: number; cpus: number | undefined },
 ): Promise<StartedTestContainer> {
+  const { image, hotStandby, statusIntervalS, cpus } = settings;
   const script = [
     'set -e',
     `pg_basebackup -h primary -U ${USER} -D "$PGDATA" -R -X stream -c fast -d "application_name=${name}"`,
     'chmod 700 "$PGDATA"',
     `exec postgres -c hot_standby=${hotStandby ? 'on' : 'off'} -c wal_receiver_status_interval=${statusIntervalS} -c max_connections=100`,
   ].join('\n');
-  return new GenericContainer(image)
+  const container = new GenericContainer(image);
+  if (cpus !== undefined) container.withResourcesQuota({ cpu: cpus });
+  return container
     .withNetwork(network)
     .withUser('postgres')
     .withEnvironment({ PGPASSWORD: PASSWORD })
