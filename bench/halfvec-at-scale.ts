@@ -8,37 +8,17 @@
 // BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_SETTINGS (compose,256MB) picks
 // the server settings and BENCH_WAYS (a,b) the ways. Prints a Markdown table, and on stderr where each way spent its time.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import pg from 'pg';
+import { buildTemplate, CODE_CHUNKS, MEMORIES, removeChains, startWriter, THROUGH_HALFVEC } from './halfvec-data.ts';
 import { describeMachine } from './machine.ts';
 import { PROJECT_ROOT } from './tools.ts';
 
-const CODE_CHUNKS = Number(process.env.BENCH_CODE_CHUNKS ?? 60_000);
-const MEMORIES = Number(process.env.BENCH_MEMORIES ?? 20_000);
-const WRITER_INTERVAL_MS = 50;
 const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
 const SETTINGS = (process.env.BENCH_SETTINGS ?? 'compose,256MB').split(',');
 const WAYS = (process.env.BENCH_WAYS ?? 'a,b').split(',');
 const CLI = join(PROJECT_ROOT, 'dist/cli.js');
-const SHIPPED = join(PROJECT_ROOT, 'migrations');
-
-/** A migrations directory holding the shipped chain up to and including `last`. */
-function chainThrough(last: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-halfvec-'));
-  for (const file of readdirSync(SHIPPED)
-    .filter((f) => f.endsWith('.ts'))
-    .sort()) {
-    if (file.replace(/\.ts$/, '') > last) break;
-    cpSync(join(SHIPPED, file), join(dir, file));
-  }
-  return dir;
-}
-
-const BEFORE_HALFVEC = chainThrough('20251020000022000_edges-external-index'); // Alembic a40a6de7d379 + hand-run SQL
-const THROUGH_HALFVEC = chainThrough('20260326000004000_memories-embedding-half-hnsw'); // b7c2e4f8a901
 
 // The revision's operations, in its order, in one transaction (Alembic's default).
 const ALEMBIC_WAY = [
@@ -62,8 +42,6 @@ const ALEMBIC_WAY = [
   `CREATE TRIGGER trg_sync_memory_halfvec BEFORE INSERT OR UPDATE OF embedding ON memories
      FOR EACH ROW EXECUTE FUNCTION sync_memory_halfvec()`,
 ];
-
-const RANDOM_VECTOR = '(SELECT array_agg(random()::real) FROM generate_series(1, 768) WHERE g > 0)::vector(768)';
 
 interface Outcome {
   setting: string;
@@ -99,7 +77,7 @@ const sql = async (database: string, text: string) => {
 
 try {
   const started = performance.now();
-  await buildTemplate();
+  await buildTemplate('halfvec_template', sql, up);
   console.error(`template ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const outcomes: Outcome[] = [];
   for (const [setting, value] of [
@@ -122,40 +100,7 @@ try {
   report(outcomes);
 } finally {
   await container.stop();
-  for (const dir of [BEFORE_HALFVEC, THROUGH_HALFVEC]) rmSync(dir, { recursive: true, force: true });
-}
-
-// MnemoLite just before the halfvec revision: the chain applied to empty tables, then the rows loaded with the
-// HNSW indexes set aside and built again from their own definitions (inserting 60,000 rows into two HNSW indexes
-// one by one takes far longer than building them).
-async function buildTemplate(): Promise<void> {
-  await sql('postgres', 'CREATE DATABASE halfvec_template');
-  await up('halfvec_template', BEFORE_HALFVEC);
-  const hnsw = (await sql(
-    'halfvec_template',
-    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'hnsw'`,
-  )) as { name: string; definition: string }[];
-  for (const index of hnsw) await sql('halfvec_template', `DROP INDEX ${index.name}`);
-  await sql(
-    'halfvec_template',
-    `INSERT INTO code_chunks (file_path, language, chunk_type, name, source_code, metadata, embedding_text, embedding_code)
-     SELECT 'src/file_' || (g % 500) || '.py', 'python', 'function', 'fn_' || g, 'def fn_' || g || '(): pass',
-            jsonb_build_object('content_hash', md5('def fn_' || g || '(): pass')),
-            ${RANDOM_VECTOR}, ${RANDOM_VECTOR.replace('g > 0', 'g > -1')}
-       FROM generate_series(1, ${CODE_CHUNKS}) g`,
-  );
-  await sql(
-    'halfvec_template',
-    `INSERT INTO memories (title, content, embedding)
-     SELECT 'memory ' || g, 'content of memory ' || g, ${RANDOM_VECTOR} FROM generate_series(1, ${MEMORIES}) g`,
-  );
-  for (const index of hnsw)
-    await sql(
-      'halfvec_template',
-      `SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1; ${index.definition}`,
-    );
-  await sql('halfvec_template', 'VACUUM ANALYZE');
+  removeChains();
 }
 
 async function up(database: string, migrationsDir: string): Promise<{ ms: number; stderr: string }> {
@@ -227,7 +172,7 @@ async function chainWay(database: string): Promise<{ notes: string; profile: Pro
 async function measure(database: string, way: (database: string) => Promise<{ notes: string; profile: Profile }>) {
   await sql('postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await sql('postgres', `CREATE DATABASE ${database} TEMPLATE halfvec_template STRATEGY FILE_COPY`);
-  const writer = startWriter(database);
+  const writer = startWriter(urlFor(database));
   await writer.warm;
   const started = performance.now();
   const { notes, profile } = await way(database);
@@ -251,41 +196,6 @@ async function measure(database: string, way: (database: string) => Promise<{ no
   for (const { step, seconds } of profile) console.error(`  ${seconds.toFixed(1).padStart(7)} s  ${step}`);
   for (const u of updates) console.error(`  ${u.relname}: ${u.n_tup_upd} row updates, ${u.n_tup_hot_upd} of them HOT`);
   return { seconds: ms / 1000, longestStallS: longestMs / 1000, inserts, notes };
-}
-
-/** Inserts a code chunk every 50 ms (or as soon as the previous one returns), and keeps the longest wait. */
-function startWriter(database: string) {
-  const client = new pg.Client({ connectionString: urlFor(database), application_name: 'bench writer' });
-  let stopped = false;
-  let longestMs = 0;
-  let inserts = 0;
-  let warmed = () => {};
-  const warm = new Promise<void>((resolve) => (warmed = resolve));
-  const loop = (async () => {
-    await client.connect();
-    while (!stopped) {
-      const vector = `[${Array.from({ length: 768 }, () => Math.random().toFixed(6)).join(',')}]`;
-      const began = performance.now();
-      await client.query(
-        `INSERT INTO code_chunks (file_path, language, chunk_type, source_code, embedding_text, embedding_code)
-         VALUES ('src/live.py', 'python', 'function', 'def live(): pass', $1, $1)`,
-        [vector],
-      );
-      const took = performance.now() - began;
-      if (inserts >= 3) longestMs = Math.max(longestMs, took);
-      if (++inserts === 3) warmed();
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, WRITER_INTERVAL_MS - took)));
-    }
-    await client.end();
-  })();
-  return {
-    warm,
-    async stop() {
-      stopped = true;
-      await loop;
-      return { longestMs, inserts };
-    },
-  };
 }
 
 function report(outcomes: Outcome[]): void {

@@ -79,6 +79,18 @@ export class InvalidUrl extends MigrateError {
 export class DatabaseUnavailable extends MigrateError {
   readonly exitCode = 4;
 }
+/** The server is a standby in recovery (a read-only replica): no wait makes it the primary. */
+export class StandbyRefused extends DatabaseUnavailable {
+  /** `why`: what cannot be done there, e.g. "`up` writes" */
+  constructor(display: string, why: string) {
+    super(
+      `${display} is a standby in recovery (a read-only replica), and ${why}: point DATABASE_URL (or MIGRATE_DATABASE_URL) at the primary; nothing was done`,
+      [
+        'under Patroni or CloudNativePG, the read-write service (CloudNativePG: <cluster>-rw) always leads to the primary',
+      ],
+    );
+  }
+}
 /** The database named does not exist (`up` creates it when the role may). */
 export class DatabaseMissing extends DatabaseUnavailable {}
 /** Some of several databases failed, each already reported; the exit code is the highest of theirs. */

@@ -1,7 +1,8 @@
 // Runs migrations through node-pg-migrate's runner() on our own connection, with
 // our lock already held. Around it: which migration is running and for how long,
 // what exactly failed (file, statement, PostgreSQL's message), retries when a
-// DDL lock is not granted in time, and cancellation on SIGINT / SIGTERM. A
+// DDL lock is not granted in time, cancellation on SIGINT / SIGTERM, and a wait
+// for lagging replicas before each index build (replica-throttle.ts). A
 // migration that declares a backfill has it run here as its up (backfill.ts).
 import { basename, extname } from 'node:path';
 import type { MigrationBuilder } from 'node-pg-migrate';
@@ -12,10 +13,12 @@ import { loadMigration } from '../chain/migration-loader.ts';
 import { LockNotGranted, SharedMemoryTooSmall } from '../errors.ts';
 import { type ApplyRequest, LEDGER_SCHEMA, type Session } from '../session/session.ts';
 import { backoff, sleep } from '../signals.ts';
+import { type IndexBuild, indexBuildsIn } from '../sql/index-builds.ts';
 import { runBackfills } from './backfill.ts';
 import { BuildSizing } from './build-sizing.ts';
 import { explainFailure, interrupted, type Running } from './failure-report.ts';
 import { ProgressReporter } from './progress.ts';
+import { ReplicaThrottle } from './replica-throttle.ts';
 
 type Action = ((pgm: MigrationBuilder, run?: () => void) => Promise<void> | void) | false | undefined;
 interface Actions {
@@ -127,7 +130,7 @@ class RunningMigration {
 }
 
 /** node-pg-migrate's loader strategy: our loader, each action tracked, a declared backfill run as the up. */
-function migrationLoader(session: Session, running: RunningMigration) {
+function migrationLoader(session: Session, running: RunningMigration, replicas: ReplicaThrottle) {
   return async (paths: string[]) => {
     const units = [];
     for (const path of paths) {
@@ -140,6 +143,7 @@ function migrationLoader(session: Session, running: RunningMigration) {
         return runBackfills(backfills!, {
           ...session,
           migration: name,
+          replicas,
           follow: (p) => running.progress.follow(p),
           noting: (sql) => {
             if (running.current) running.current.statement = sql;
@@ -164,13 +168,25 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
     new ProgressReporter(config.progressIntervalMs, log, database.progressWatcher()),
   );
 
-  // Each statement node-pg-migrate sends is noted (for the failure report) and its index builds
-  // sized; none starts once a stop signal arrived.
+  const replicas = new ReplicaThrottle(database, {
+    boundMs: config.maxReplicaLagMs,
+    log,
+    signals,
+    follow: (wait) => running.progress.waitFor(wait),
+  });
+  // Each statement node-pg-migrate sends is noted (for the failure report), its index builds
+  // wait for the replicas and are sized; none starts once a stop signal arrived.
   const sizing = new BuildSizing(database, { maintenanceWorkMemKb: config.maintenanceWorkMemKb, parallelWorkers }, log);
   const observed = database.executor(async (sql) => {
-    if (signals.received) throw interrupted(session, running.current?.name);
+    const migration = running.current?.name;
+    if (signals.received) throw interrupted(session, migration);
     if (running.current) running.current.statement = sql;
-    await sizing.before(sql, running.current?.name);
+    const builds = await buildsAhead(sql, running.current);
+    if (builds.length > 0) {
+      await replicas.wait(`the index build on ${builds[0]!.table}`, migration);
+      if (signals.received) throw interrupted(session, migration);
+    }
+    await sizing.before(sql, migration);
   });
   const unheard = database.onNotice((notice) => sizing.notice(notice, running.current?.name));
   // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
@@ -193,7 +209,9 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
       checkOrder: false, // drift.ts has already decided what may run
       singleTransaction: false,
       logger: quiet,
-      migrationLoaderStrategies: [{ extensions: MIGRATION_EXTENSIONS, loader: migrationLoader(session, running) }],
+      migrationLoaderStrategies: [
+        { extensions: MIGRATION_EXTENSIONS, loader: migrationLoader(session, running, replicas) },
+      ],
     });
     running.finish();
     return ran.map((migration) => migration.name);
@@ -204,4 +222,14 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
     unheard();
     await running.progress.close();
   }
+}
+
+/**
+ * The index builds a statement starts. Inside a migration's transaction a wait would hold the locks it
+ * has taken: for one that runs in a transaction, its BEGIN starts every build the transaction makes.
+ */
+function buildsAhead(sql: string, running: Running | undefined): Promise<IndexBuild[]> {
+  const pgm = running?.pgm;
+  if (!pgm?.isUsingTransaction()) return indexBuildsIn(sql);
+  return sql === 'BEGIN;' ? indexBuildsIn(pgm.getSql()) : Promise.resolve([]);
 }

@@ -1,7 +1,8 @@
 // A migration that fills columns declares it as data (`export const backfill`),
 // and the runner fills them: in keyed batches, each one autocommitted statement
 // sized to stay well under a second (batch-size.ts), so writers never wait long
-// on its row locks. Killed, it loses at most the batch under way: the rerun
+// on its row locks, and each after the replicas are within their lag bound
+// (replica-throttle.ts). Killed, it loses at most the batch under way: the rerun
 // counts and fills only the rows `pending` still matches.
 
 import type { Backfill } from '../chain/backfill-declaration.ts';
@@ -11,6 +12,7 @@ import { Interrupted } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { SignalWatch } from '../signals.ts';
 import { FIRST_BATCH, nextBatchSize } from './batch-size.ts';
+import type { ReplicaThrottle } from './replica-throttle.ts';
 
 /** A backfill under way, for heartbeats; the loop updates it after each batch. */
 export interface BackfillProgress {
@@ -36,6 +38,7 @@ interface Run {
   log: Logger;
   signals: SignalWatch;
   migration: string;
+  replicas: Pick<ReplicaThrottle, 'wait'>;
   /** told when a backfill starts (its progress) and ends (undefined) */
   follow(progress: BackfillProgress | undefined): void;
   /** told each batch's statement before it is sent, for the failure report */
@@ -48,7 +51,7 @@ export async function runBackfills(backfills: readonly Backfill[], run: Run): Pr
 
 async function runBackfill(
   backfill: Backfill,
-  { database, log, signals, migration, follow, noting }: Run,
+  { database, log, signals, migration, replicas, follow, noting }: Run,
 ): Promise<void> {
   const progress: BackfillProgress = {
     table: backfill.table,
@@ -73,6 +76,7 @@ async function runBackfill(
   let batches = 0;
   try {
     for (;;) {
+      if (progress.total > 0) await replicas.wait(`the next batch of ${backfill.table}`, migration);
       if (signals.received) throw stopped();
       noting(backfillBatchSql(backfill, after === undefined));
       const started = performance.now();

@@ -2,12 +2,15 @@
 // at that interval: how long, what it waits on, and how far it has got with an
 // estimate of the time left. A CREATE INDEX is sampled from a second connection
 // (ours is busy running it) in pg_stat_progress_create_index; a backfill tells its
-// own counts (backfill.ts). On a terminal the report is one line updated in place.
+// own counts (backfill.ts), and a wait for a replica its own (replica-throttle.ts).
+// On a terminal the report is one line updated in place.
 
 import type { ProgressSample, ProgressWatcher } from '../database/port.ts';
 import type { LogFields, Logger } from '../log.ts';
 import type { BackfillProgress } from './backfill.ts';
 import { describeRemaining, type Estimate, estimate } from './progress-estimate.ts';
+import { describeLag, seconds as formatSeconds } from './replica-lag.ts';
+import type { ReplicaWait } from './replica-throttle.ts';
 
 interface Step {
   phase: string;
@@ -24,6 +27,8 @@ export class ProgressReporter {
   /** a heartbeat still waiting for its sample: the next one is skipped, not stacked */
   private beating = false;
   private backfill: BackfillProgress | undefined;
+  private replicaWait: ReplicaWait | undefined;
+  private startedMs = 0;
   /** the index build's previous step, for its rate */
   private previous: (Step & { index: string | null }) | undefined;
 
@@ -37,6 +42,7 @@ export class ProgressReporter {
     this.stop();
     if (this.intervalMs <= 0) return;
     this.migration = migration;
+    this.startedMs = performance.now();
     this.timer = setInterval(() => void this.beat(migration), this.intervalMs);
   }
 
@@ -45,11 +51,17 @@ export class ProgressReporter {
     this.backfill = backfill;
   }
 
+  /** The running migration waits for a replica (its state, which the wait keeps current) or has stopped waiting (undefined). */
+  waitFor(wait: ReplicaWait | undefined): void {
+    this.replicaWait = wait;
+  }
+
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
     this.migration = undefined;
     this.backfill = undefined;
+    this.replicaWait = undefined;
     this.previous = undefined;
     this.log.endProgress();
   }
@@ -61,6 +73,7 @@ export class ProgressReporter {
   }
 
   private async beat(migration: string): Promise<void> {
+    if (this.replicaWait) return this.report(migration, this.waiting(this.replicaWait));
     if (this.backfill) return this.report(migration, this.backfilled(this.backfill));
     if (this.beating) return;
     this.beating = true;
@@ -85,6 +98,25 @@ export class ProgressReporter {
       seconds,
     };
     return { seconds, fields: { table: backfill.table }, step, estimate: estimate({ ...step, delta: step.done }) };
+  }
+
+  /** A wait for a replica, on top of the backfill's counts when it is one's. */
+  private waiting(wait: ReplicaWait): Report {
+    const report = this.backfill
+      ? this.backfilled(this.backfill)
+      : { seconds: (performance.now() - this.startedMs) / 1000, fields: {} };
+    const waitedMs = performance.now() - wait.startedMs;
+    return {
+      ...report,
+      fields: {
+        ...report.fields,
+        replica: wait.replica,
+        replica_lag_ms: Math.round(wait.lagMs),
+        replica_behind_bytes: wait.behindBytes,
+        waited_s: Math.round(waitedMs / 1000),
+      },
+      waiting: `waiting before ${wait.before} for replica ${wait.replica}, ${describeLag(wait)}: waited ${formatSeconds(waitedMs)}`,
+    };
   }
 
   private indexBuild(sample: ProgressSample): Report {
@@ -115,7 +147,7 @@ export class ProgressReporter {
     return { seconds: sample.seconds, fields, step, estimate: blocks || tuples ? estimate(work) : undefined };
   }
 
-  private report(migration: string, { seconds, fields, step, estimate: e }: Report): void {
+  private report(migration: string, { seconds, fields, step, estimate: e, waiting }: Report): void {
     const all: LogFields = {
       migration,
       elapsed_s: Math.round(seconds),
@@ -126,7 +158,8 @@ export class ProgressReporter {
       ...(e?.remaining_s !== undefined && { remaining_s: e.remaining_s }),
       ...(step?.unit === 'rows' && { rows_done: step.done, rows_total: step.total }),
     };
-    this.log.progress(`still running ${migration}: ${describe(Math.round(seconds), step, e, fields.waiting_on)}`, all);
+    const text = describe(Math.round(seconds), step, e, fields.waiting_on);
+    this.log.progress(`still running ${migration}: ${waiting ? `${text}, ${waiting}` : text}`, all);
   }
 }
 
@@ -135,6 +168,8 @@ interface Report {
   fields: LogFields;
   step?: Step;
   estimate?: Estimate;
+  /** what a wait for a replica says */
+  waiting?: string;
 }
 
 function describe(seconds: number, step: Step | undefined, e: Estimate | undefined, waiting: unknown): string {

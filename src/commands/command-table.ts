@@ -29,8 +29,9 @@ const help = { help: { type: 'boolean', short: 'h' } } as const;
 const json = { json: { type: 'boolean' } } as const;
 
 type Loader =
-  | { database: true; load(): Promise<AnyDatabaseCommand> }
-  | { database: false; load(): Promise<AnyLocalCommand> };
+  /** `readOnly`: it never writes, so it may run on a standby (session/standby.ts) */
+  | { database: true; readOnly?: true; load(): Promise<AnyDatabaseCommand> }
+  | { database: false; readOnly?: never; load(): Promise<AnyLocalCommand> };
 
 /** Every command takes --help and, unless it says `json: false`, --json; no positional unless it says so. */
 function spec(
@@ -67,18 +68,21 @@ export const COMMANDS = {
     usage: 'status [--json]',
     summary: 'applied migrations with their time, pending ones, and anomalies',
     database: true,
+    readOnly: true,
     load: () => import('./status.ts').then((m) => m.command),
   }),
   current: spec({
     usage: 'current [--json]',
     summary: 'the newest applied migration',
     database: true,
+    readOnly: true,
     load: () => import('./history.ts').then((m) => m.currentCommand),
   }),
   history: spec({
     usage: 'history [--json]',
     summary: 'every applied migration, oldest first',
     database: true,
+    readOnly: true,
     load: () => import('./history.ts').then((m) => m.historyCommand),
   }),
   stamp: spec({
@@ -94,6 +98,7 @@ export const COMMANDS = {
     summary:
       'exit 0 only when the database is at the newest migration and nothing drifted (7: pending or a migration in progress, 6: drift)',
     database: true,
+    readOnly: true,
     load: () => import('./verify.ts').then((m) => m.command),
   }),
   repair: spec({
@@ -108,6 +113,7 @@ export const COMMANDS = {
     summary:
       'the exact SQL up would run for each pending migration, in a transaction or not, and the table locks it takes; changes nothing',
     database: true,
+    readOnly: true,
     load: () => import('./plan.ts').then((m) => m.command),
   }),
   snapshot: spec({

@@ -11,7 +11,7 @@ import type { ConnectionTarget } from '../settings/database-url.ts';
 import { redact } from '../settings/redact.ts';
 import { SignalWatch } from '../signals.ts';
 import type { Flags, Invocation } from './command.ts';
-import { COMMANDS, type CommandName, usage } from './command-table.ts';
+import { COMMANDS, type CommandName, type CommandSpec, usage } from './command-table.ts';
 import { withSession } from './open-session.ts';
 
 export interface Io {
@@ -139,15 +139,17 @@ async function onDatabase<R>(
   work: (session: Session) => Promise<R>,
 ): Promise<R> {
   const scoped = { ...config, database: target };
+  const spec: CommandSpec = COMMANDS[command];
+  const access = { command, writes: !spec.readOnly };
   try {
-    return await withSession({ config: scoped, log, signals }, work);
+    return await withSession({ config: scoped, log, signals }, access, work);
   } catch (error) {
     if (!(error instanceof DatabaseMissing) || command !== 'up') throw error;
     const name = target.client.database!;
     const from = [...(target === config.database ? [] : [config.database]), sameServer(target, 'postgres')];
     let created: 'created' | 'exists' | undefined;
     for (const other of from) {
-      created = await withSession({ config: { ...config, database: other }, log, signals }, (session) =>
+      created = await withSession({ config: { ...config, database: other }, log, signals }, access, (session) =>
         session.database.createDatabase(name),
       ).catch((cause: unknown) => {
         if (cause instanceof DatabaseMissing) return undefined;
@@ -161,7 +163,7 @@ async function onDatabase<R>(
         `an administrator can create it: CREATE DATABASE ${name};`,
       ]);
     log.info(created === 'created' ? `created database ${name}` : `database ${name} was created meanwhile`);
-    return withSession({ config: scoped, log, signals }, work);
+    return withSession({ config: scoped, log, signals }, access, work);
   }
 }
 

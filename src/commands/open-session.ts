@@ -1,13 +1,18 @@
 // Opening a session for a command: the migrations directory read first (a bad
 // MIGRATIONS_DIR is reported before touching the database), one connection waited
-// for, the pooler checked, and the connection closed on every exit path.
+// for, the pooler and a standby checked, and the connection closed on every exit path.
 import { listMigrations } from '../chain/migration-files.ts';
 import { waitForDatabase } from '../database/connect.ts';
 import { PostgresDatabase } from '../database/postgres-database.ts';
 import { refusePerTransactionPooling } from '../session/pooling.ts';
 import { type Context, createSession, LEDGER_SCHEMA, type Migrator, type Session } from '../session/session.ts';
+import { type Access, checkStandby } from '../session/standby.ts';
 
-export async function withSession<T>(context: Context, work: (session: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  context: Context,
+  access: Access,
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
   // the directory first: a bad MIGRATIONS_DIR is reported before touching the database
   const files = listMigrations(context.config.migrationsDir);
   const connection = await waitForDatabase(context.config, context.log, context.signals);
@@ -21,6 +26,7 @@ export async function withSession<T>(context: Context, work: (session: Session) 
   const migrator: Migrator = async (session, request) =>
     (await import('../apply/apply-migrations.ts')).applyMigrations(session, request);
   try {
+    checkStandby(database, context.config.database.display, access, context.log);
     await refusePerTransactionPooling(database, context.config.database.display);
     return await work(createSession(context, database, files, migrator));
   } finally {

@@ -62,7 +62,9 @@ async function snapshot(session: Session, { check }: { check: boolean }): Promis
   });
   try {
     const there = { ...config, database: sameServer(config.database, scratch) };
-    return await withSession({ ...session, config: there }, (inside) => inside.withLock(() => walk(inside, check)));
+    return await withSession({ ...session, config: there }, { command: 'snapshot', writes: true }, (inside) =>
+      inside.withLock(() => walk(inside, check)),
+    );
   } finally {
     await database.dropDatabase(scratch);
   }

@@ -8,6 +8,8 @@ import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 
 export interface StatusResult {
   database: string;
+  /** read on a standby in recovery (a replica): it may lag behind the primary */
+  standby: boolean;
   table: string;
   /** the runner holding the migration lock (migrating now, so the ledger may be about to change), or null */
   lock_holder: LockHolder | null;
@@ -53,6 +55,7 @@ export async function status(session: Session): Promise<StatusResult> {
   anomalies.push(...schemaDifferences(schema).map((line) => `schema ${line.trimStart()}`));
   return {
     database: config.database.display,
+    standby: database.standby,
     table: database.ledgerName,
     lock_holder: holder ?? null,
     applied: ledger.applied.map((row) => ({
@@ -74,6 +77,7 @@ export async function status(session: Session): Promise<StatusResult> {
 
 function formatStatus(result: StatusResult): string {
   const lines = [`database: ${result.database} (ledger ${result.table})`];
+  if (result.standby) lines.push('read on a standby in recovery (a replica): it may lag behind the primary');
   lines.push(
     result.lock_holder
       ? `migration lock: held by ${describeHolder(result.lock_holder)} (a migration is in progress)`

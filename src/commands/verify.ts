@@ -15,6 +15,8 @@ import { asJson, type DatabaseCommand, noArgs } from './command.ts';
 export interface VerifyResult {
   ok: boolean;
   head: string;
+  /** read on a standby in recovery (a replica): it may lag behind the primary */
+  standby: boolean;
   /** the runner migrating now; when set, nothing else was checked */
   in_progress: LockHolder | null;
   /** applied migrations edited since, or applied but not on disk */
@@ -32,7 +34,11 @@ export const command: DatabaseCommand<undefined, VerifyResult> = {
   args: noArgs,
   run: verify,
   format: (result, { json }) =>
-    json ? asJson(result) : result.ok ? [`ok: database is at ${result.head}`, ...extras(result.schema)].join('\n') : '',
+    json
+      ? asJson(result)
+      : result.ok
+        ? [`ok: database is at ${result.head}${onStandby(result)}`, ...extras(result.schema)].join('\n')
+        : '',
   failure: verifyFailure,
 };
 
@@ -47,6 +53,7 @@ export async function verify(session: Session): Promise<VerifyResult> {
     return {
       ok: false,
       head,
+      standby: database.standby,
       in_progress: holder,
       ...none,
       embedding_dimension: config.embedding.dimension,
@@ -60,6 +67,7 @@ export async function verify(session: Session): Promise<VerifyResult> {
   const result: VerifyResult = {
     ok: false,
     head,
+    standby: database.standby,
     in_progress: null,
     drift: driftProblems(drift),
     pending: drift.pending.map((file) => file.name),
@@ -82,6 +90,10 @@ export async function verify(session: Session): Promise<VerifyResult> {
       result.vector_dimensions,
     ].every((list) => list.length === 0) && !schemaDiffers(result.schema);
   return result;
+}
+
+function onStandby(result: VerifyResult): string {
+  return result.standby ? ' (read on a standby in recovery, a replica: the primary may be further on)' : '';
 }
 
 // Objects no migration makes are the operator's own: listed, never a failure.

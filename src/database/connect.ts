@@ -2,7 +2,7 @@
 // reported at once when retrying cannot help (wrong password, unknown database,
 // TLS refused, a host name that does not resolve).
 import pg from 'pg';
-import { DatabaseMissing, DatabaseUnavailable, Interrupted } from '../errors.ts';
+import { DatabaseMissing, DatabaseUnavailable, Interrupted, StandbyRefused } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Config } from '../settings/config.ts';
 import { backoff, type SignalWatch, sleep } from '../signals.ts';
@@ -28,6 +28,8 @@ export interface OpenConnection {
   pid: number;
   /** the pid announced at start-up (BackendKeyData): `pid` unless a pooler answered with its own */
   announcedPid: number;
+  /** the server is a standby in recovery */
+  standby: boolean;
   /** true once the connection broke (server restart, network) */
   lost(): boolean;
   close(): Promise<void>;
@@ -52,12 +54,13 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
     try {
       await client.connect();
       const announcedPid = (client as unknown as { processID: number }).processID;
-      const pid = await applySessionSettings(client, config);
-      log.debug(`connected to ${display} (server pid ${pid})`);
-      return { client, pid, announcedPid, lost: () => lost, close: () => client.end().catch(() => undefined) };
+      const { pid, standby } = await applySessionSettings(client, config);
+      log.debug(`connected to ${display} (server pid ${pid}${standby ? ', a standby' : ''})`);
+      return { client, pid, announcedPid, standby, lost: () => lost, close: () => client.end().catch(() => undefined) };
     } catch (error) {
       await client.end().catch(() => undefined);
       const cause = describe(error);
+      if (cause.standby) throw new StandbyRefused(display, 'it accepts no connections (hot_standby = off)');
       if (cause.missing) throw new DatabaseMissing(`cannot connect to ${display}: ${cause.text}`);
       if (!cause.retryable) throw new DatabaseUnavailable(`cannot connect to ${display}: ${cause.text}`);
       if (signals.received) throw new Interrupted(signals.received, `while waiting for ${display}`);
@@ -77,6 +80,8 @@ export async function waitForDatabase(config: Config, log: Logger, signals: Sign
   }
 }
 
+const HOT_STANDBY_OFF = /hot standby mode is disabled/i;
+
 // Certificate problems and TLS refusals: the same answer however often we ask.
 const TLS_CODE = /^ERR_(TLS|SSL)_|CERT|SELF_SIGNED|UNABLE_TO_/;
 const TLS_REFUSED = [
@@ -84,9 +89,12 @@ const TLS_REFUSED = [
   'There was an error establishing an SSL connection',
 ];
 
-function describe(error: unknown): { retryable: boolean; text: string; missing?: boolean } {
-  const e = error as NodeJS.ErrnoException & { hostname?: string };
+function describe(error: unknown): { retryable: boolean; text: string; missing?: boolean; standby?: boolean } {
+  const e = error as NodeJS.ErrnoException & { hostname?: string; detail?: string };
   const code = e.code ?? '';
+  // "not accepting connections" while starting is worth waiting for; a standby without hot standby never is
+  if (code === '57P03' && HOT_STANDBY_OFF.test(e.detail ?? ''))
+    return { retryable: false, text: e.message, standby: true };
   if (code === 'ENOTFOUND') return { retryable: false, text: `host name ${e.hostname ?? ''} does not resolve`.trim() };
   if (code === '28P01' || code === '28000') return { retryable: false, text: `authentication failed: ${e.message}` };
   if (code === '3D000') return { retryable: false, text: e.message, missing: true };

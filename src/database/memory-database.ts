@@ -20,6 +20,7 @@ import type {
   LockHolder,
   PoolingProbe,
   ProgressWatcher,
+  ReplicationReading,
   VectorColumn,
 } from './port.ts';
 
@@ -33,6 +34,15 @@ interface MemoryIndex {
   table: string;
   column: string;
   valid: boolean;
+}
+
+/** A streaming replica of the in-memory primary, moved by the test: its replay position, or hidden from our role. */
+export interface MemoryReplica {
+  name: string;
+  replayed: number;
+  replayLagMs?: number;
+  /** as pg_stat_replication shows it to a role without pg_monitor */
+  hidden?: boolean;
 }
 
 const byC = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -89,6 +99,12 @@ export class MemoryServer {
   /** the extensions the server offers, and whether our role may create them */
   readonly availableExtensions = new Set(['plpgsql', 'vector', 'pgcrypto', 'pg_trgm']);
   mayCreateExtensions = true;
+  /** a standby in recovery: sessions opened from now on see it so */
+  standby = false;
+  /** the replicas streaming from it */
+  readonly replicas: MemoryReplica[] = [];
+  /** how far the WAL is written, in bytes: each write adds some */
+  walWritten = 0;
   private readonly tableLocks = new Map<number, Blocker>();
   /** advisory locks: ledger name -> holder pid and how many times it took it */
   readonly locks = new Map<string, { pid: number; count: number; since: Date }>();
@@ -177,6 +193,10 @@ export class MemoryServer {
     return this.rows.get(qualified(table)) ?? [];
   }
 
+  /** @internal */ logWrite(bytes: number): void {
+    this.walWritten += bytes;
+  }
+
   /** @internal */ now(): Date {
     this.clock += 1000;
     return new Date(this.clock);
@@ -198,6 +218,7 @@ export class MemoryServer {
 export class MemoryDatabase implements Database {
   readonly ledgerName: string;
   readonly announcedPid: number;
+  readonly standby: boolean;
   /** the last value set, for tests */
   synchronousCommit = true;
   /** PostgreSQL's default maintenance_work_mem (64MB), until setBuildSettings */
@@ -211,6 +232,7 @@ export class MemoryDatabase implements Database {
     table: string,
   ) {
     this.announcedPid = pid;
+    this.standby = server.standby;
     this.ledgerName = `${schema}.${table}`;
   }
 
@@ -231,6 +253,7 @@ export class MemoryDatabase implements Database {
 
   async stamp(entries: readonly ChecksumEntry[]): Promise<void> {
     const entry = this.server.ledger(this.ledgerName, true)!;
+    this.server.logWrite(entries.length * 100);
     const runOn = this.server.now(); // now() is one value per transaction
     for (const { name, checksum } of entries) {
       entry.rows.push({ id: entry.rows.reduce((max, row) => Math.max(max, row.id), 0) + 1, name, runOn });
@@ -399,6 +422,7 @@ export class MemoryDatabase implements Database {
       .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
       .slice(0, limit);
     for (const row of picked) for (const [target, source] of copies) row[target] = row[source];
+    this.server.logWrite(picked.length * 100);
     return { filled: picked.length, last: picked.length ? String(key(picked.at(-1)!)) : undefined };
   }
 
@@ -409,6 +433,19 @@ export class MemoryDatabase implements Database {
   async setToastTupleTarget(table: string, bytes: number | undefined): Promise<void> {
     if (bytes === undefined) this.server.toastTupleTargets.delete(qualified(table));
     else this.server.toastTupleTargets.set(qualified(table), bytes);
+  }
+
+  async replication(): Promise<ReplicationReading> {
+    const { replicas } = this.server;
+    return {
+      atMs: this.server.now().valueOf(),
+      written: this.server.walWritten,
+      role: 'memory',
+      hidden: replicas.filter((replica) => replica.hidden).length,
+      replicas: replicas
+        .filter((replica) => !replica.hidden)
+        .map(({ name, replayed, replayLagMs }) => ({ name, replayed, replayLagMs })),
+    };
   }
 
   /** Every session owns its server: the other session of the probe is a new one. */

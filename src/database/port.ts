@@ -122,6 +122,29 @@ export interface BackfillBatch {
   last: string | undefined;
 }
 
+/** One streaming replica of this primary, as pg_stat_replication shows it. */
+export interface ReplicaPosition {
+  /** its application_name and address: the same across its reconnections */
+  name: string;
+  /** where it has replayed the WAL up to, in bytes from the start (replay_lsn) */
+  replayed: number;
+  /** the server's own replay_lag, in ms: it moves only when the replica reports, undefined when null */
+  replayLagMs: number | undefined;
+}
+
+/** The primary's WAL position and its replicas', read at one moment of the server's clock. */
+export interface ReplicationReading {
+  /** clock_timestamp() on the server, in ms */
+  atMs: number;
+  /** how far the primary has written its WAL, in bytes from the start (pg_current_wal_lsn()) */
+  written: number;
+  replicas: ReplicaPosition[];
+  /** replicas whose positions this role may not read (pg_stat_replication shows them to pg_monitor) */
+  hidden: number;
+  /** current_user, for the message when some are hidden */
+  role: string;
+}
+
 /** The ledger: which migrations are applied, with their checksums. */
 export interface LedgerPort {
   /** `schema.table` of the ledger, for messages */
@@ -195,10 +218,18 @@ export interface BackfillPort {
   setToastTupleTarget(table: string, bytes: number | undefined): Promise<void>;
 }
 
+/** The replicas streaming from this primary, for the lag bound (apply/replica-throttle.ts). */
+export interface ReplicationPort {
+  /** Physical replicas only: a logical subscriber or a base backup in progress is not one. */
+  replication(): Promise<ReplicationReading>;
+}
+
 /** The connection itself, and what the migrations run on. */
 export interface ConnectionPort {
   /** the server process of this connection */
   readonly pid: number;
+  /** the server is a standby in recovery (pg_is_in_recovery() when the connection opened): read-only */
+  readonly standby: boolean;
   /** the pid announced when the connection opened: `pid`, unless a pooler answered with one of its own */
   readonly announcedPid: number;
   /** Reads pg_backend_pid() around a transaction of a second, short session, to tell how a pooler hands out servers. */
@@ -232,4 +263,5 @@ export interface Database
     IndexBuildPort,
     ServerPort,
     BackfillPort,
+    ReplicationPort,
     ConnectionPort {}

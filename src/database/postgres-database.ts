@@ -23,6 +23,7 @@ import type {
   PoolingProbe,
   ProgressSample,
   ProgressWatcher,
+  ReplicationReading,
   ServerNotice,
   VectorColumn,
 } from './port.ts';
@@ -67,6 +68,7 @@ export class PostgresDatabase implements Database {
   readonly ledgerName: string;
   readonly pid: number;
   readonly announcedPid: number;
+  readonly standby: boolean;
   private readonly client: pg.Client;
   private readonly migrations: string;
   private readonly checksums: string;
@@ -80,6 +82,7 @@ export class PostgresDatabase implements Database {
     this.client = connection.client;
     this.pid = connection.pid;
     this.announcedPid = connection.announcedPid;
+    this.standby = connection.standby;
     this.ledgerName = `${schema}.${table}`;
     // both names are validated identifiers (config.ts), so quoting is enough
     this.migrations = `"${schema}"."${table}"`;
@@ -403,6 +406,42 @@ export class PostgresDatabase implements Database {
         ? `alter table ${table} reset (toast_tuple_target)`
         : `alter table ${table} set (toast_tuple_target = ${Math.trunc(bytes)})`,
     );
+  }
+
+  // Without pg_monitor (pg_read_all_stats) a replica's row shows its pid alone: `state` null says so.
+  // A logical subscriber holds a logical slot, and a base backup in progress is in state `backup`.
+  async replication(): Promise<ReplicationReading> {
+    const { rows } = await this.client.query<{
+      at_ms: number;
+      written: number;
+      role: string;
+      pid: number | null;
+      name: string;
+      state: string | null;
+      replayed: number | null;
+      replay_lag_ms: number | null;
+    }>(
+      `select extract(epoch from clock_timestamp())::float8 * 1000 as at_ms,
+              pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 as written, current_user as role, r.pid,
+              coalesce(r.application_name, '') || ' (' || coalesce(host(r.client_addr), 'local socket') || ')' as name, r.state,
+              pg_wal_lsn_diff(r.replay_lsn, '0/0')::float8 as replayed,
+              extract(epoch from r.replay_lag)::float8 * 1000 as replay_lag_ms
+         from (select 1) one
+         left join pg_stat_replication r on r.state is distinct from 'backup'
+          and not exists (select 1 from pg_replication_slots s where s.active_pid = r.pid and s.slot_type = 'logical')`,
+    );
+    const { at_ms, written, role } = rows[0]!;
+    const senders = rows.filter((row) => row.pid !== null);
+    return {
+      atMs: at_ms,
+      written,
+      role,
+      hidden: senders.filter((row) => row.state === null).length,
+      // one that has not reported a replay position yet (starting up) has nothing to be measured by
+      replicas: senders.flatMap(({ name, replayed, replay_lag_ms }) =>
+        replayed === null ? [] : [{ name, replayed, replayLagMs: replay_lag_ms ?? undefined }],
+      ),
+    };
   }
 
   async probePooling(): Promise<PoolingProbe> {

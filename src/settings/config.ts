@@ -36,6 +36,8 @@ export interface Config {
   maintenanceWorkMemKb: number;
   /** max_parallel_maintenance_workers for index builds */
   parallelWorkers: number;
+  /** how far behind a replica may fall before backfill batches and index builds wait for it; 0: no bound */
+  maxReplicaLagMs: number;
   log: { format: LogFormat; level: LogLevel };
 }
 
@@ -126,6 +128,9 @@ const specs = {
   MIGRATE_MAINTENANCE_WORK_MEM: memory({ default: 512 * 1024 }),
   // One worker beside the leader: nearly halves an HNSW build on two cores, leaves a core to the writers.
   MIGRATE_PARALLEL_WORKERS: workers({ default: 1 }),
+  // A standby reports its position with the WAL it receives, else every 10 s (wal_receiver_status_interval):
+  // a shorter bound would mostly wait on reports; 10 s stale is not what MnemoLite's searches show (README).
+  MIGRATE_MAX_REPLICA_LAG: seconds({ default: 10 }),
   LOG_FORMAT: lowerCaseChoice(['text', 'json'] as const)({ default: 'text' }),
   // MnemoLite's Python services spell levels WARNING and CRITICAL
   LOG_LEVEL: lowerCaseChoice(LOG_LEVELS, { warning: 'warn', critical: 'error' })({ default: 'info' }),
@@ -222,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     progressIntervalMs: e.MIGRATE_PROGRESS_INTERVAL * 1000,
     maintenanceWorkMemKb: e.MIGRATE_MAINTENANCE_WORK_MEM,
     parallelWorkers: e.MIGRATE_PARALLEL_WORKERS,
+    maxReplicaLagMs: e.MIGRATE_MAX_REPLICA_LAG * 1000,
     log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
   };
 }

@@ -29,6 +29,7 @@ const inSession = <T>(work: (session: Session) => Promise<T>) =>
       log: createLogger({ format: 'text', level: 'error' }, () => undefined),
       signals: new SignalWatch(),
     },
+    { command: 'up', writes: true },
     work,
   );
 const differences = async (session: Session, index: number) => {

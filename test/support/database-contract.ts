@@ -322,6 +322,19 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
       });
     });
 
+    describe('replication', () => {
+      it('a lone primary: not a standby, no replicas, and its WAL position and clock move on with a write', async () => {
+        expect(db.standby).toBe(false);
+        const before = await db.replication();
+        expect(before).toMatchObject({ replicas: [], hidden: 0, role: expect.any(String) });
+        expect(before.written).toBeGreaterThanOrEqual(0);
+        await db.stamp([A]);
+        const after = await db.replication();
+        expect(after.written).toBeGreaterThan(before.written);
+        expect(after.atMs).toBeGreaterThan(before.atMs);
+      });
+    });
+
     describe('session', () => {
       it('synchronous commit can be turned off and on, and a rollback with no transaction open is harmless', async () => {
         await db.setSynchronousCommit(false);

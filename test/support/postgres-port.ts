@@ -10,8 +10,9 @@ export async function connectPort(url: string, table = 'pgmigrations'): Promise<
   client.on('error', () => (lost = true));
   client.on('end', () => (lost = true));
   const pid = (client as unknown as { processID: number }).processID;
+  const standby = (await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows[0]!.standby;
   return new PostgresDatabase(
-    { client, pid, announcedPid: pid, lost: () => lost, close: () => client.end().catch(() => undefined) },
+    { client, pid, announcedPid: pid, standby, lost: () => lost, close: () => client.end().catch(() => undefined) },
     { clientConfig: { connectionString: url }, schema: 'public', table, debug: () => undefined },
   );
 }
