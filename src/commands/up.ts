@@ -1,12 +1,14 @@
 // `up`: bring the database to the newest migration on disk.
 
-import { objectOf, readExpectedCatalogs } from '../chain/expected-catalog.ts';
+import { expectedCatalogKey, objectOf, readExpectedCatalogs } from '../chain/expected-catalog.ts';
+import type { MigrationFile } from '../chain/migration-files.ts';
 import type { AdoptionPlan } from '../decisions/adoption.ts';
 import { assertNoDrift, type Drift, readDrift } from '../decisions/drift.ts';
 import { checkSchema, schemaDifferences, schemaDiffers } from '../decisions/schema-check.ts';
 import { checkVectorDimensions, refuseUnmadeDimension } from '../decisions/vector-dimensions.ts';
 import { SchemaMismatch } from '../errors.ts';
 import type { Session } from '../session/session.ts';
+import type { Config } from '../settings/config.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
 export interface UpOptions {
@@ -35,6 +37,12 @@ export const command: DatabaseCommand<UpOptions, UpResult> = {
   run: up,
   format: (result, { json }) => (json ? asJson(result) : ''),
 };
+
+/** What a check of the schema is recorded under: the expected catalogs of the migrations, and the vector dimension found. */
+function schemaCheckKey(config: Config, files: readonly MigrationFile[]): string | undefined {
+  const catalogs = expectedCatalogKey(config.migrationsDir, files);
+  return catalogs && `${catalogs} dimension=${config.embedding.dimension}`;
+}
 
 export async function up(session: Session, options: UpOptions): Promise<UpResult> {
   const { database, files, log, config } = session;
@@ -111,16 +119,28 @@ async function migrate(session: Session, options: UpOptions, head: string): Prom
 
 // The schema against what the applied migrations make, as `verify` compares it: an index dropped by
 // hand is told here too. A warning, not a failure: the API can run (verify is the gate that fails).
+// Found as they make it, it is recorded with the catalog's fingerprint: until the catalog changes,
+// the next start reads the fingerprint, not the whole catalog.
 async function warnIfSchemaDiffers(session: Session): Promise<void> {
   const { database, config, files, log } = session;
+  const key = schemaCheckKey(config, files);
+  if (key === undefined) return; // nothing to compare with (checkSchema would skip)
+  if ((await database.checkedFingerprint(key)) === (await database.catalogFingerprint())) return;
+  const { lines, fingerprint } = await database.fingerprintedCatalog();
   // up succeeded: every migration on disk is applied
   const check = await checkSchema(
-    database,
+    { catalog: async () => lines },
     config.migrationsDir,
     files,
     files.map((file) => file.name),
   );
-  if (!schemaDiffers(check)) return;
+  if (!schemaDiffers(check)) {
+    // a record is a shortcut: without it the next start compares again
+    await database
+      .recordSchemaCheck(key, fingerprint)
+      .catch((error: Error) => log.debug(`schema check not recorded: ${error.message}`));
+    return;
+  }
   log.warn(`the schema is not what the migrations up to ${check.at} make (\`verify\` fails on it):`);
   for (const line of schemaDifferences(check)) log.warn(`  ${line}`);
 }

@@ -88,6 +88,8 @@ describe('an empty database', () => {
         `the schema is not what the migrations up to ${HEAD} make (\`verify\` fails on it):`,
       );
       expect(result.stderr).toContain(line);
+      // a schema that differs is never recorded as checked: the next start compares again
+      expect((await runInProcess(['up'], env)).stderr).toContain(line);
     } finally {
       await db.query('create index idx_memories_fresh on memories (consumed_at) where consumed_at is null');
     }
