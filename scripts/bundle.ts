@@ -14,20 +14,25 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bundle`;
 const src = `${root}src/`;
 
-// `import { a, b as c } from 'node:x'` → `const { a, b: c } = process.getBuiltinModule('node:x')`: reads only
-// the exports named. An ES import of a built-in builds a namespace of all its exports, which runs every lazy
-// getter (`node:fs` alone loads fs/promises, readline and streams; `node:util` worker_threads).
+// `import { a, b as c } from 'node:x'` → `const a = (...args) => process.getBuiltinModule('node:x').a(...args)`,
+// and so on: a built-in is loaded when first called, not with the chunk that names it (crypto, for one,
+// while the server starts a session: database/wire-protocol.ts). An ES import of a built-in would even
+// build a namespace of all its exports, running every lazy getter: `node:fs` alone loads fs/promises,
+// readline and the streams, `node:util` worker_threads. What src imports from node: is functions.
 const BUILTIN_IMPORT = /^import (\{[^}]*\}|\* as \w+|\w+) from '(node:[^']+)';$/gm;
 function builtinFromProcess(_: string, names: string, builtin: string): string {
   const from = `process.getBuiltinModule(${JSON.stringify(builtin)})`;
   if (!names.startsWith('{')) return `const ${names.replace(/^\* as /, '')} = ${from};`;
-  const values = names
+  return names
     .slice(1, -1)
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '' && !name.startsWith('type '))
-    .map((name) => name.replace(/ as /, ': '));
-  return values.length === 0 ? '' : `const { ${values.join(', ')} } = ${from};`;
+    .map((name) => {
+      const [exported, local = exported] = name.split(' as ');
+      return `const ${local} = (...args: unknown[]) => ${from}.${exported}(...args);`;
+    })
+    .join(' ');
 }
 
 // Our sources as the bundle needs them: built-ins through process.getBuiltinModule (above), and
