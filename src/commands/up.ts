@@ -3,13 +3,14 @@
 import { expectedCatalogKey, objectOf, readExpectedCatalogs } from '../chain/expected-catalog.ts';
 import { listMigrations, type MigrationFile } from '../chain/migration-files.ts';
 import { askHeadState, type HeadState } from '../database/head-state.ts';
+import { LEDGER_SCHEMA } from '../database/ledger-sql.ts';
 import type { AdoptionPlan } from '../decisions/adoption.ts';
 import { assertNoDrift, type Drift, readDrift } from '../decisions/drift.ts';
 import { whySessionNeeded } from '../decisions/quick-look.ts';
 import { checkSchema, schemaDifferences, schemaDiffers } from '../decisions/schema-check.ts';
 import { checkVectorDimensions, refuseUnmadeDimension } from '../decisions/vector-dimensions.ts';
 import { Interrupted, SchemaMismatch } from '../errors.ts';
-import { type Context, LEDGER_SCHEMA, type Session } from '../session/session.ts';
+import type { Context, Session } from '../session/session.ts';
 import type { Config } from '../settings/config.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 

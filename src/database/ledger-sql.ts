@@ -3,6 +3,9 @@
 // message: so they take no parameters, only quoted names and numbers made here.
 import { createHash } from 'node:crypto';
 
+/** The ledger's schema: node-pg-migrate's default, which MnemoLite keeps. */
+export const LEDGER_SCHEMA = 'public';
+
 /** The ledger's tables, quoted (both names are validated identifiers: config.ts), and the key of its lock. */
 export interface LedgerTables {
   migrations: string;
