@@ -4,7 +4,7 @@
 // 143. Other command lines side by side (an older bundle from a git worktree, other flags),
 // interleaved run by run. Prints only.
 //   npm run bundle && node bench/exit-gap.ts ["FLAGS… CLI"…]   (BENCH_RUNS=10)
-//   e.g. node bench/exit-gap.ts "--no-opt --no-maglev /tmp/old/bundle/cli.js" "--no-opt --no-maglev --liftoff-only bundle/cli.js"
+//   e.g. node bench/exit-gap.ts "/tmp/old/bundle/cli.js" "--liftoff-only bundle/cli.js"
 import { spawn } from 'node:child_process';
 import { IMAGE_NODE_FLAGS } from '../test/support/cli.ts';
 import { describeMachine } from './machine.ts';

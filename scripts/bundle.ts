@@ -14,15 +14,38 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bundle`;
 const src = `${root}src/`;
 
-// src finds package.json, migrations/ and templates/ from its module's URL as tsc lays
+// `import { a, b as c } from 'node:x'` → `const a = (...args) => process.getBuiltinModule('node:x').a(...args)`,
+// and so on: a built-in is loaded when first called, not with the chunk that names it (crypto, for one,
+// while the server starts a session: database/wire-protocol.ts). An ES import of a built-in would even
+// build a namespace of all its exports, running every lazy getter: `node:fs` alone loads fs/promises,
+// readline and the streams, `node:util` worker_threads. What src imports from node: is functions.
+const BUILTIN_IMPORT = /^import (\{[^}]*\}|\* as \w+|\w+) from '(node:[^']+)';$/gm;
+function builtinFromProcess(_: string, names: string, builtin: string): string {
+  const from = `process.getBuiltinModule(${JSON.stringify(builtin)})`;
+  if (!names.startsWith('{')) return `const ${names.replace(/^\* as /, '')} = ${from};`;
+  return names
+    .slice(1, -1)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && !name.startsWith('type '))
+    .map((name) => {
+      const [exported, local = exported] = name.split(' as ');
+      return `const ${local} = (...args: unknown[]) => ${from}.${exported}(...args);`;
+    })
+    .join(' ');
+}
+
+// Our sources as the bundle needs them: built-ins through process.getBuiltinModule (above), and
+// module URLs. src finds package.json, migrations/ and templates/ from its module's URL as tsc lays
 // it out (dist/commands/create.js → ../../templates). Every output file lands in
 // bundle/ itself, so each module's URL is rebuilt from the chunk's: the path tsc would give it.
-const moduleUrls: Plugin = {
-  name: 'module-urls',
+const sources: Plugin = {
+  name: 'sources',
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, ({ path }) => {
       if (!path.startsWith(src)) return undefined;
-      const text = readFileSync(path, 'utf8');
+      const text = readFileSync(path, 'utf8').replace(BUILTIN_IMPORT, builtinFromProcess);
+      if (/^import (?!type ).* from 'node:/m.test(text)) throw new Error(`${path}: an import of a built-in left as is`);
       const asTsc = `./${relative(src, path).replace(/\.ts$/, '.js')}`;
       return {
         contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(asTsc)}, import.meta.url).href`),
@@ -63,7 +86,7 @@ const result = await build({
     js: 'const require=(id)=>{const m=process.getBuiltinModule(id);if(m===undefined)throw new Error("cannot require "+id+" in the bundle");return m};',
   },
   define: { __dirname: 'import.meta.dirname', __filename: 'import.meta.filename' },
-  plugins: [moduleUrls],
+  plugins: [sources],
 });
 // libpg-query's loader reads its WebAssembly from __dirname: the chunk's directory
 copyFileSync(fileURLToPath(import.meta.resolve('libpg-query/wasm/libpg-query.wasm')), `${out}/libpg-query.wasm`);

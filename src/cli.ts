@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
 
 process.exitCode = await main(process.argv.slice(2));
 // The result is decided and printed: a SIGTERM or SIGINT from now on must not turn it into 143 or
-// 130. Node drops handlers once it tears down, so that window is kept short: the image runs node
-// with --liftoff-only, without which V8's background work on the SQL parser's WebAssembly held the
-// exit up to 0.7 s (Dockerfile.migrate, bench/exit-gap.ts).
+// 130. Node drops handlers once it tears down, so that window is kept short: the SQL parser's
+// WebAssembly is compiled without V8's optimizing tier, whose background work held the exit up to
+// 0.7 s (src/sql/parse-statements.ts, bench/exit-gap.ts).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => undefined);

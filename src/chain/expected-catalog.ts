@@ -2,6 +2,7 @@
 // `expected/<migration>.txt` lists the catalog lines that migration adds (`+`) and
 // removes (`-`); folding them gives the whole catalog at any point of the chain.
 // They are written by `snapshot` from a scratch database, never by hand.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -52,18 +53,32 @@ export function readDeltas(
 ): { deltas: (CatalogDelta & { name: string })[]; unknownFrom?: string } {
   const deltas: (CatalogDelta & { name: string })[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(expectedFile(migrationsDir, file.name), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { deltas, unknownFrom: file.name };
-      throw new ConfigError(
-        `expected catalog of ${file.name} cannot be read (${(error as NodeJS.ErrnoException).code})`,
-      );
-    }
-    deltas.push({ name: file.name, ...parseDelta(text, file.name) });
+    const bytes = readExpectedFile(migrationsDir, file.name);
+    if (bytes === undefined) return { deltas, unknownFrom: file.name };
+    deltas.push({ name: file.name, ...parseDelta(bytes.toString('utf8'), file.name) });
   }
   return { deltas };
+}
+
+/** A digest of the expected files of `files`, names and bytes: what a check of the catalog they make is recorded under; undefined when one is missing. */
+export function expectedCatalogKey(migrationsDir: string, files: readonly MigrationFile[]): string | undefined {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const bytes = readExpectedFile(migrationsDir, file.name);
+    if (bytes === undefined) return undefined;
+    hash.update(`${file.name} ${bytes.length}\n`).update(bytes);
+  }
+  return hash.digest('hex');
+}
+
+function readExpectedFile(migrationsDir: string, name: string): Buffer | undefined {
+  try {
+    return readFileSync(expectedFile(migrationsDir, name));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new ConfigError(`expected catalog of ${name} cannot be read (${code})`);
+  }
 }
 
 export function parseDelta(text: string, name: string): CatalogDelta {

@@ -3,7 +3,7 @@
 // or JSON; and, for results that are failures, the error to exit with.
 
 import type { MigrateError } from '../errors.ts';
-import type { Session } from '../session/session.ts';
+import type { Context, Session } from '../session/session.ts';
 import type { Config } from '../settings/config.ts';
 
 export type Flags = Record<string, string | boolean | undefined>;
@@ -25,6 +25,8 @@ interface CommandBase<A, R> {
 
 export interface DatabaseCommand<A, R> extends CommandBase<A, R> {
   run(session: Session, args: A): Promise<R>;
+  /** Answers without a session when it can (undefined: it cannot, run decides), for the path every start takes. */
+  quick?(context: Context, args: A): Promise<R | undefined>;
 }
 
 export interface LocalCommand<A, R> extends CommandBase<A, R> {

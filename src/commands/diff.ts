@@ -25,6 +25,9 @@ import { withSession } from './open-session.ts';
 
 type Source = { url: ConnectionTarget } | { file: string };
 
+/** The scratch databases diff builds the chain on and proves its plan on. */
+const SCRATCH = { command: 'diff', writes: true };
+
 interface DiffArgs {
   name: string;
   source: Source;
@@ -100,7 +103,7 @@ async function diff(session: Session, args: DiffArgs): Promise<DiffResult> {
     // the chain at its head
     const headConfig = await make(`${scratch}_head`);
     log.info(`building the chain's ${session.files.length} migrations on scratch database ${scratch}_head`);
-    const head = await withSession({ ...scratchSession, config: headConfig }, async (inside) => {
+    const head = await withSession({ ...scratchSession, config: headConfig }, SCRATCH, async (inside) => {
       await inside.withLock(() => inside.apply({ direction: 'up' }));
       return read(inside.database);
     });
@@ -117,6 +120,7 @@ async function diff(session: Session, args: DiffArgs): Promise<DiffResult> {
     );
     const { desired, tablesWithRows } = await withSession(
       { ...scratchSession, config: desiredConfig },
+      { command: 'diff', writes: 'file' in args.source },
       async (inside) => {
         if ('file' in args.source) await inside.withLock(() => inside.apply({ direction: 'up' }));
         const side = await read(inside.database);
@@ -142,7 +146,7 @@ async function diff(session: Session, args: DiffArgs): Promise<DiffResult> {
     log.info(
       `proving ${names.length} migration${names.length === 1 ? '' : 's'}: up on the chain's head must give the desired catalog, down the head's`,
     );
-    const expected = await withSession({ ...scratchSession, config: proofConfig }, (inside) =>
+    const expected = await withSession({ ...scratchSession, config: proofConfig }, SCRATCH, (inside) =>
       inside.withLock(async () => {
         const deltas: string[] = [];
         let before = head.catalog;

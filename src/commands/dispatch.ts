@@ -12,7 +12,6 @@ import { redact } from '../settings/redact.ts';
 import { SignalWatch } from '../signals.ts';
 import type { Flags, Invocation } from './command.ts';
 import { COMMANDS, type CommandName, type CommandSpec, usage } from './command-table.ts';
-import { withSession } from './open-session.ts';
 
 export interface Io {
   env: NodeJS.ProcessEnv;
@@ -43,9 +42,14 @@ function parse(argv: string[]): Parsed {
   if (named && !(first in COMMANDS)) throw new UsageError(`unknown command "${first}"\n\n${usage()}`);
   const name = (named ? first : 'up') as CommandName;
   const spec = COMMANDS[name];
+  const args = named ? rest : argv;
   let result: ReturnType<typeof parseArgs>;
   try {
-    result = parseArgs({ args: named ? rest : argv, options: spec.options, allowPositionals: true, strict: true });
+    // nothing to parse on the command line of every container start: util.parseArgs would cost it a millisecond or two
+    result =
+      args.length === 0
+        ? { values: {}, positionals: [] }
+        : parseArgs({ args, options: spec.options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(
       `${parseProblem(error as Error & { code?: string }, name)}\n\nusage: mnemolite-migrate ${spec.usage}`,
@@ -89,10 +93,11 @@ async function run({ command, flags, positionals }: Parsed, io: Io, print: (text
   // several databases (MIGRATE_DATABASES): one after the other, each under its own lock, its logs and
   // results prefixed with its name; the exit code is the highest of theirs
   const several = config.databases.length > 1;
-  const runOn = (target: ConnectionTarget) => {
+  const runOn = async (target: ConnectionTarget) => {
     const name = target.client.database!;
     const log = createLogger({ ...config.log, terminal: io.terminal }, io.stderr, several ? { database: name } : {});
-    return onDatabase(command, config, target, log, signals, (session) => remote.run(session, args));
+    const quick = await remote.quick?.({ config: { ...config, database: target }, log, signals }, args);
+    return quick ?? onDatabase(command, config, target, log, signals, (session) => remote.run(session, args));
   };
   try {
     if (!several) {
@@ -141,6 +146,8 @@ async function onDatabase<R>(
   const scoped = { ...config, database: target };
   const spec: CommandSpec = COMMANDS[command];
   const access = { command, writes: !spec.readOnly };
+  // pg and the port are loaded only now: the quick look does without them
+  const { withSession } = await import('./open-session.ts');
   try {
     return await withSession({ config: scoped, log, signals }, access, work);
   } catch (error) {

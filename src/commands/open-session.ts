@@ -3,9 +3,10 @@
 // for, the pooler and a standby checked, and the connection closed on every exit path.
 import { listMigrations } from '../chain/migration-files.ts';
 import { waitForDatabase } from '../database/connect.ts';
+import { LEDGER_SCHEMA } from '../database/ledger-sql.ts';
 import { PostgresDatabase } from '../database/postgres-database.ts';
 import { refusePerTransactionPooling } from '../session/pooling.ts';
-import { type Context, createSession, LEDGER_SCHEMA, type Migrator, type Session } from '../session/session.ts';
+import { type Context, createSession, type Migrator, type Session } from '../session/session.ts';
 import { type Access, checkStandby } from '../session/standby.ts';
 
 export async function withSession<T>(

@@ -1,12 +1,17 @@
 // `up`: bring the database to the newest migration on disk.
 
-import { objectOf, readExpectedCatalogs } from '../chain/expected-catalog.ts';
+import { expectedCatalogKey, objectOf, readExpectedCatalogs } from '../chain/expected-catalog.ts';
+import { listMigrations, type MigrationFile } from '../chain/migration-files.ts';
+import { askHeadState, type HeadState } from '../database/head-state.ts';
+import { LEDGER_SCHEMA } from '../database/ledger-sql.ts';
 import type { AdoptionPlan } from '../decisions/adoption.ts';
 import { assertNoDrift, type Drift, readDrift } from '../decisions/drift.ts';
+import { whySessionNeeded } from '../decisions/quick-look.ts';
 import { checkSchema, schemaDifferences, schemaDiffers } from '../decisions/schema-check.ts';
 import { checkVectorDimensions, refuseUnmadeDimension } from '../decisions/vector-dimensions.ts';
-import { SchemaMismatch } from '../errors.ts';
-import type { Session } from '../session/session.ts';
+import { Interrupted, SchemaMismatch } from '../errors.ts';
+import type { Context, Session } from '../session/session.ts';
+import type { Config } from '../settings/config.ts';
 import { asJson, type DatabaseCommand } from './command.ts';
 
 export interface UpOptions {
@@ -32,9 +37,66 @@ export interface UpResult {
 
 export const command: DatabaseCommand<UpOptions, UpResult> = {
   args: ({ flags }) => ({ allowOutOfOrder: flags['allow-out-of-order'] === true }),
+  quick: quickLook,
   run: up,
   format: (result, { json }) => (json ? asJson(result) : ''),
 };
+
+/**
+ * The usual container start without a session: the simplest connection, one round trip
+ * (database/head-state.ts), nothing written. It answers only when there is nothing to do or say
+ * (decisions/quick-look.ts): no pooler between, no lock holder, every migration applied as it is on
+ * disk, and the schema found as the migrations make it, with this vector dimension, at this very
+ * catalog fingerprint (warnIfSchemaDiffers records it). Otherwise the session decides.
+ */
+async function quickLook({ config, log, signals }: Context): Promise<UpResult | undefined> {
+  const giveWay = (why: string) => {
+    log.debug(`quick look at ${config.database.display}: ${why}; opening a session`);
+    return undefined;
+  };
+  // a failure is the session's to meet, with its waits and messages; a stop signal is not
+  const failed = (error: unknown) => {
+    if (signals.received) throw new Interrupted(signals.received, `while reading ${config.database.display}`);
+    return giveWay((error as Error).message);
+  };
+  let ask: Awaited<ReturnType<typeof askHeadState>>;
+  try {
+    ask = await askHeadState(
+      config.database.client,
+      { schema: LEDGER_SCHEMA, table: config.migrationsTable },
+      { timeoutMs: Math.max(1000, Math.min(5000, config.waitTimeoutMs)), signal: signals.abortSignal },
+    );
+  } catch (error) {
+    return failed(error);
+  }
+  // the directory and the expected catalogs are read while the server answers
+  let files: MigrationFile[];
+  let key: string | undefined;
+  try {
+    files = listMigrations(config.migrationsDir);
+    key = schemaCheckKey(config, files);
+  } catch (error) {
+    ask.abandon();
+    throw error;
+  }
+  let state: HeadState;
+  try {
+    state = await ask.answer();
+  } catch (error) {
+    return failed(error);
+  }
+  const why = whySessionNeeded(state, files, key);
+  if (why !== undefined) return giveWay(why);
+  const head = files.at(-1)!.name;
+  log.info(`database is up to date at ${head}`);
+  return { applied: [], stamped: [], checksums_recorded: [], head };
+}
+
+/** What a check of the schema is recorded under: the expected catalogs of the migrations, and the vector dimension found. */
+function schemaCheckKey(config: Config, files: readonly MigrationFile[]): string | undefined {
+  const catalogs = expectedCatalogKey(config.migrationsDir, files);
+  return catalogs && `${catalogs} dimension=${config.embedding.dimension}`;
+}
 
 export async function up(session: Session, options: UpOptions): Promise<UpResult> {
   const { database, files, log, config } = session;
@@ -111,16 +173,28 @@ async function migrate(session: Session, options: UpOptions, head: string): Prom
 
 // The schema against what the applied migrations make, as `verify` compares it: an index dropped by
 // hand is told here too. A warning, not a failure: the API can run (verify is the gate that fails).
+// Found as they make it, it is recorded with the catalog's fingerprint: until the catalog changes,
+// the next start reads the fingerprint, not the whole catalog (and the quick look does the same).
 async function warnIfSchemaDiffers(session: Session): Promise<void> {
   const { database, config, files, log } = session;
+  const key = schemaCheckKey(config, files);
+  if (key === undefined) return; // nothing to compare with (checkSchema would skip)
+  if ((await database.checkedFingerprint(key)) === (await database.catalogFingerprint())) return;
+  const { lines, fingerprint } = await database.fingerprintedCatalog();
   // up succeeded: every migration on disk is applied
   const check = await checkSchema(
-    database,
+    { catalog: async () => lines },
     config.migrationsDir,
     files,
     files.map((file) => file.name),
   );
-  if (!schemaDiffers(check)) return;
+  if (!schemaDiffers(check)) {
+    // a record is a shortcut: without it the next start compares again
+    await database
+      .recordSchemaCheck(key, fingerprint)
+      .catch((error: Error) => log.debug(`schema check not recorded: ${error.message}`));
+    return;
+  }
   log.warn(`the schema is not what the migrations up to ${check.at} make (\`verify\` fails on it):`);
   for (const line of schemaDifferences(check)) log.warn(`  ${line}`);
 }

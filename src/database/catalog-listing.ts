@@ -3,7 +3,7 @@
 // search_path (set for the transaction) so every name prints schema-qualified.
 // Left out: system schemas, extension members, extension versions, NOT NULL
 // constraints (nullability is on the column line), alembic_version, and our own
-// ledger ($1 = its schema, $2 = its table: the table, `_checksums`, the id sequence).
+// ledger ($1 = its schema, $2 = its table: the table, `_checksums`, `_schema_checks`, the id sequence).
 export const CATALOG_LISTING = `
 with nsp as (
   select n.oid, n.nspname from pg_catalog.pg_namespace n
@@ -14,7 +14,7 @@ with nsp as (
     from pg_catalog.pg_class c join nsp n on n.oid = c.relnamespace
    where not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass and d.objid = c.oid and d.deptype = 'e')
      and not (n.nspname = 'public' and c.relname in ('alembic_version', 'alembic_version_pkc'))
-     and not (n.nspname = $1::text and c.relname::text in ($2::text, $2::text || '_checksums', $2::text || '_id_seq'))
+     and not (n.nspname = $1::text and c.relname::text in ($2::text, $2::text || '_checksums', $2::text || '_schema_checks', $2::text || '_id_seq'))
 ), proc as (
   select p.oid, p.prokind, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' as sig
     from pg_catalog.pg_proc p join nsp n on n.oid = p.pronamespace

@@ -3,6 +3,7 @@
 // database; each connect() is one session on it, so two runners can contend for
 // the lock. The shared contract suite holds it to the PostgreSQL behaviour.
 
+import { createHash } from 'node:crypto';
 import type { Backfill } from '../chain/backfill-declaration.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import { parseCommentLine } from './catalog-listing.ts';
@@ -81,6 +82,8 @@ function condition(pending: string): (row: Row) => boolean {
 export class MemoryServer {
   /** ledger tables by `schema.table`; absent until created */
   private readonly ledgers = new Map<string, { rows: LedgerRow[]; checksums?: Map<string, string> }>();
+  /** ledger -> expected -> catalog fingerprint (recordSchemaCheck) */
+  readonly schemaChecks = new Map<string, Map<string, string>>();
   private readonly extensions = new Map<string, string>([['plpgsql', 'pg_catalog']]);
   /** `schema.table` -> column -> type, in column order */
   private readonly tables = new Map<string, Map<string, string>>();
@@ -274,6 +277,15 @@ export class MemoryDatabase implements Database {
     for (const name of entry.checksums.keys()) if (!applied.has(name)) entry.checksums.delete(name);
   }
 
+  async checkedFingerprint(expected: string): Promise<string | undefined> {
+    return this.server.schemaChecks.get(this.ledgerName)?.get(expected);
+  }
+
+  async recordSchemaCheck(expected: string, fingerprint: string): Promise<void> {
+    const checks = this.server.schemaChecks.get(this.ledgerName) ?? new Map<string, string>();
+    this.server.schemaChecks.set(this.ledgerName, checks.set(expected, fingerprint));
+  }
+
   async tryLock(): Promise<boolean> {
     const held = this.server.locks.get(this.ledgerName);
     if (held && held.pid !== this.pid) return false;
@@ -389,6 +401,17 @@ export class MemoryDatabase implements Database {
       ...[...comments].map(([target, text]) => `comment ${target}: ${text}`),
     ];
     return lines.sort(byC);
+  }
+
+  /** Of the listing itself: here nothing but the listing can tell one state from another. */
+  async catalogFingerprint(): Promise<string> {
+    return createHash('sha256')
+      .update((await this.catalog()).join('\n'))
+      .digest('hex');
+  }
+
+  async fingerprintedCatalog(): Promise<{ lines: string[]; fingerprint: string }> {
+    return { lines: await this.catalog(), fingerprint: await this.catalogFingerprint() };
   }
 
   async setComments(lines: readonly string[]): Promise<void> {

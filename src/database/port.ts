@@ -156,6 +156,13 @@ export interface LedgerPort {
   recordChecksums(entries: readonly ChecksumEntry[]): Promise<void>;
   /** Drops checksums of migrations no longer applied (after `down`). */
   forgetReverted(): Promise<void>;
+  /** The catalog fingerprint recorded under `expected` by recordSchemaCheck, if any. */
+  checkedFingerprint(expected: string): Promise<string | undefined>;
+  /**
+   * Records that at catalog `fingerprint` the schema was found as `expected` describes it (up: the
+   * expected catalogs of the migrations and the vector dimension); replaces an earlier record of `expected`.
+   */
+  recordSchemaCheck(expected: string, fingerprint: string): Promise<void>;
 }
 
 /** The migration lock: a session advisory lock keyed by the ledger table. */
@@ -175,6 +182,10 @@ export interface CatalogPort {
   alembicRevisions(): Promise<string[] | undefined>;
   /** The live schema, one line per object, sorted in C collation (see catalog-listing.ts). */
   catalog(): Promise<string[]>;
+  /** Another value whenever catalog() would list otherwise (and now and then when it would not), for a fraction of its cost. */
+  catalogFingerprint(): Promise<string>;
+  /** catalog() and catalogFingerprint() of one and the same state. */
+  fingerprintedCatalog(): Promise<{ lines: string[]; fingerprint: string }>;
   /** Sets comments as catalog lines give them (`comment column public.t.c: text`), in one transaction. */
   setComments(lines: readonly string[]): Promise<void>;
   /**

@@ -1,13 +1,21 @@
 // The database port on PostgreSQL: the only module that sends SQL. Ledger tables
 // are node-pg-migrate's (id, name, run_on) plus our checksums beside them.
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Backfill } from '../chain/backfill-declaration.ts';
 import { DatabaseUnavailable } from '../errors.ts';
 import { backfillBatchSql, pendingRowsSql } from './backfill-sql.ts';
+import { CATALOG_FINGERPRINT, fingerprintOf } from './catalog-fingerprint.ts';
 import { CATALOG_LISTING, DEFINITIONS, parseCommentLine } from './catalog-listing.ts';
 import type { OpenConnection } from './connect.ts';
+import {
+  createSchemaChecksSql,
+  type LedgerTables,
+  ledgerSql,
+  ledgerTables,
+  lockHolderSql,
+  schemaChecksSql,
+} from './ledger-sql.ts';
 import type {
   AppliedMigration,
   BackfillBatch,
@@ -43,15 +51,6 @@ const PROTOCOL_VIOLATION = '08P01';
 /** How long our query may wait for a server while the probe's second session holds one; milliseconds elsewhere. */
 const PROBE_WAIT_MS = 1000;
 
-/** node-pg-migrate's own key, kept for its default table so plain node-pg-migrate runs still exclude ours. */
-const NODE_PG_MIGRATE_LOCK_ID = 7241865325823964n;
-
-/** Derived from the migrations table, so services sharing a database with different tables do not block each other. */
-function lockKey(schema: string, table: string): bigint {
-  if (schema === 'public' && table === 'pgmigrations') return NODE_PG_MIGRATE_LOCK_ID;
-  return createHash('sha256').update(`${schema}.${table}`).digest().readBigInt64BE(0);
-}
-
 /** "schema.table" as parse-statements.ts names relations */
 function splitName(table: string): [string, string] {
   const dot = table.indexOf('.');
@@ -70,8 +69,7 @@ export class PostgresDatabase implements Database {
   readonly announcedPid: number;
   readonly standby: boolean;
   private readonly client: pg.Client;
-  private readonly migrations: string;
-  private readonly checksums: string;
+  private readonly tables: LedgerTables;
   private readonly key: string;
 
   constructor(
@@ -84,10 +82,8 @@ export class PostgresDatabase implements Database {
     this.announcedPid = connection.announcedPid;
     this.standby = connection.standby;
     this.ledgerName = `${schema}.${table}`;
-    // both names are validated identifiers (config.ts), so quoting is enough
-    this.migrations = `"${schema}"."${table}"`;
-    this.checksums = `"${schema}"."${table}_checksums"`;
-    this.key = lockKey(schema, table).toString();
+    this.tables = ledgerTables(schema, table);
+    this.key = this.tables.lockKey.toString();
   }
 
   /** One query in the common case; falls back when either table is missing. */
@@ -161,24 +157,24 @@ export class PostgresDatabase implements Database {
   }
 
   private async selectLedger(withChecksums: boolean): Promise<AppliedMigration[]> {
-    const sql = withChecksums
-      ? `select m.name, m.run_on, c.checksum from ${this.migrations} m left join ${this.checksums} c on c.name = m.name order by m.run_on, m.id`
-      : `select m.name, m.run_on, null as checksum from ${this.migrations} m order by m.run_on, m.id`;
-    const { rows } = await this.client.query<{ name: string; run_on: Date; checksum: string | null }>(sql);
+    const { rows } = await this.client.query<{ name: string; run_on: Date; checksum: string | null }>(
+      ledgerSql(this.tables, withChecksums),
+    );
     return rows.map((row) => ({ name: row.name, runOn: row.run_on, checksum: row.checksum?.trim() ?? null }));
   }
 
-  /** Same DDL as node-pg-migrate, so either tool can take over from the other. */
+  /** Same DDL as node-pg-migrate, so either tool can take over from the other; our tables beside it. */
   private async ensureLedger(): Promise<void> {
     await this.client.query(
-      `create table if not exists ${this.migrations} (id serial primary key, name varchar(255) not null, run_on timestamp not null);
-       create table if not exists ${this.checksums} (name varchar(255) primary key, checksum char(64) not null, recorded_at timestamptz not null default now())`,
+      `create table if not exists ${this.tables.migrations} (id serial primary key, name varchar(255) not null, run_on timestamp not null);
+       create table if not exists ${this.tables.checksums} (name varchar(255) primary key, checksum char(64) not null, recorded_at timestamptz not null default now());
+       ${createSchemaChecksSql(this.tables)}`,
     );
   }
 
   private async upsertChecksums(entries: readonly ChecksumEntry[]): Promise<void> {
     await this.client.query(
-      `insert into ${this.checksums} (name, checksum)
+      `insert into ${this.tables.checksums} (name, checksum)
        select * from unnest($1::text[], $2::text[])
        on conflict (name) do update set checksum = excluded.checksum, recorded_at = now()`,
       [entries.map((e) => e.name), entries.map((e) => e.checksum)],
@@ -196,7 +192,7 @@ export class PostgresDatabase implements Database {
     await this.client.query('begin');
     try {
       await this.client.query(
-        `insert into ${this.migrations} (name, run_on) select name, now() from unnest($1::text[]) with ordinality as t(name, n) order by n`,
+        `insert into ${this.tables.migrations} (name, run_on) select name, now() from unnest($1::text[]) with ordinality as t(name, n) order by n`,
         [entries.map((e) => e.name)],
       );
       await this.upsertChecksums(entries);
@@ -209,7 +205,29 @@ export class PostgresDatabase implements Database {
 
   async forgetReverted(): Promise<void> {
     await this.client.query(
-      `delete from ${this.checksums} c where not exists (select 1 from ${this.migrations} m where m.name = c.name)`,
+      `delete from ${this.tables.checksums} c where not exists (select 1 from ${this.tables.migrations} m where m.name = c.name)`,
+    );
+  }
+
+  async checkedFingerprint(expected: string): Promise<string | undefined> {
+    try {
+      const { rows } = await this.client.query<{ fingerprint: string }>(
+        `${schemaChecksSql(this.tables)} where expected = $1`,
+        [expected],
+      );
+      return rows[0]?.fingerprint;
+    } catch (error) {
+      if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
+      throw error;
+    }
+  }
+
+  async recordSchemaCheck(expected: string, fingerprint: string): Promise<void> {
+    await this.client.query(createSchemaChecksSql(this.tables));
+    await this.client.query(
+      `insert into ${this.tables.schemaChecks} (expected, fingerprint) values ($1, $2)
+       on conflict (expected) do update set fingerprint = excluded.fingerprint, checked_at = now()`,
+      [expected, fingerprint],
     );
   }
 
@@ -224,19 +242,8 @@ export class PostgresDatabase implements Database {
     await this.client.query('select pg_advisory_unlock($1)', [this.key]);
   }
 
-  // A single-bigint advisory lock shows in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
-  // Activity of the holder only (what pg_stat_activity shows): joining the view reads every backend,
-  // twice the cost of this query, which every no-op `up`, `verify` and `status` now makes.
   async lockHolder(): Promise<LockHolder | undefined> {
-    const unsigned = BigInt.asUintN(64, BigInt(this.key));
-    const { rows } = await this.client.query<LockHolder>(
-      `select a.pid, a.application_name, host(a.client_addr) as client_addr, a.backend_start as since
-         from pg_locks l, lateral pg_stat_get_activity(l.pid) a
-        where l.locktype = 'advisory' and l.granted and l.objsubid = 1
-          and l.database = (select oid from pg_database where datname = current_database())
-          and l.classid = $1::bigint::oid and l.objid = $2::bigint::oid`,
-      [(unsigned >> 32n).toString(), (unsigned & 0xffffffffn).toString()],
-    );
+    const { rows } = await this.client.query<LockHolder>(lockHolderSql(this.tables.lockKey));
     return rows[0];
   }
 
@@ -341,14 +348,30 @@ export class PostgresDatabase implements Database {
   }
 
   async catalog(): Promise<string[]> {
-    await this.client.query('begin read only');
+    return (await this.listCatalog(false)).lines;
+  }
+
+  async catalogFingerprint(): Promise<string> {
+    const { rows } = await this.client.query<{ catalog: string }>(CATALOG_FINGERPRINT);
+    return fingerprintOf(rows[0]!.catalog);
+  }
+
+  async fingerprintedCatalog(): Promise<{ lines: string[]; fingerprint: string }> {
+    const { lines, fingerprint } = await this.listCatalog(true);
+    return { lines, fingerprint: fingerprint! };
+  }
+
+  // Repeatable read: the fingerprint is of the state listed, whatever commits in between.
+  private async listCatalog(withFingerprint: boolean): Promise<{ lines: string[]; fingerprint?: string }> {
+    await this.client.query('begin isolation level repeatable read read only');
     try {
       await this.client.query(`select pg_catalog.set_config('search_path', '', true)`);
       const { rows } = await this.client.query<{ line: string }>(CATALOG_LISTING, [
         this.options.schema,
         this.options.table,
       ]);
-      return rows.map((row) => row.line);
+      const lines = rows.map((row) => row.line);
+      return withFingerprint ? { lines, fingerprint: await this.catalogFingerprint() } : { lines };
     } finally {
       await this.client.query('commit');
     }

@@ -35,9 +35,6 @@ export interface Session extends Context {
   apply(request: ApplyRequest): Promise<string[]>;
 }
 
-/** The ledger's schema: node-pg-migrate's default, which MnemoLite keeps. */
-export const LEDGER_SCHEMA = 'public';
-
 export function createSession(
   context: Context,
   database: Database,

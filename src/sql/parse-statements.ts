@@ -1,6 +1,7 @@
 // SQL split into statements by PostgreSQL's own parser (libpg_query), for plan,
 // the lock-mode table and lint alike. The parser's offsets count UTF-8 bytes,
 // so they are applied to the bytes, never to the JavaScript string.
+import { setFlagsFromString } from 'node:v8';
 import type { Node, RangeVar, RawStmt, SqlError } from 'libpg-query';
 import { SqlSyntaxError } from '../errors.ts';
 
@@ -17,7 +18,12 @@ const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
 
 export async function parseStatements(sql: string): Promise<Statement[]> {
   if (sql.trim() === '') return []; // the parser rejects an empty query
-  // Loaded lazily: the parser is WASM, and only plan and lint need it.
+  // Loaded lazily: the parser is WASM, and only plan, lint and pending migrations need it. V8 then
+  // compiles it once, with its baseline compiler: the optimizing tier it builds otherwise, on
+  // background threads, holds the process's exit up to 0.7 s after the work (bench/exit-gap.ts).
+  // Set here, not on node's command line, where any V8 flag costs every start (Dockerfile.migrate);
+  // at run time V8 applies no implications, so those of --liftoff-only are spelled out.
+  setFlagsFromString('--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering');
   const { parse } = await import('libpg-query');
   let stmts: RawStmt[];
   try {

@@ -20,6 +20,7 @@ const catalogOf = (url: string) =>
       log: createLogger({ format: 'text', level: 'error' }, () => undefined),
       signals: new SignalWatch(),
     },
+    { command: 'catalog', writes: false },
     (session) => session.database.catalog(),
   );
 const differences = async (a: string, b: string) => {

@@ -74,10 +74,19 @@ describe('an empty database', () => {
     expect(await db.query('select * from pgmigrations order by id')).toEqual(before);
   });
 
+  it('answers the no-op from one quick look, without a session, once up has found the schema as the migrations make it', async () => {
+    const before = await db.query('select * from pgmigrations order by id');
+    const result = await runInProcess(['up'], { ...env, LOG_LEVEL: 'debug' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`database is up to date at ${HEAD}\n`);
+    expect(await db.query('select * from pgmigrations order by id')).toEqual(before);
+  });
+
   it('on a schema changed by hand, warns with the lines verify gives, and exits 0 (nothing is pending)', async () => {
     await db.query('drop index idx_memories_fresh');
     try {
-      const result = await runInProcess(['up'], env);
+      const result = await runInProcess(['up'], { ...env, LOG_LEVEL: 'debug' });
+      expect(result.stderr).toContain('the schema was not checked at this catalog; opening a session');
       expect(result.code).toBe(0);
       const verify = await runInProcess(['verify'], env);
       expect(verify.code).toBe(6);
@@ -88,10 +97,17 @@ describe('an empty database', () => {
         `the schema is not what the migrations up to ${HEAD} make (\`verify\` fails on it):`,
       );
       expect(result.stderr).toContain(line);
+      // a schema that differs is never recorded as checked: the next start compares again
+      expect((await runInProcess(['up'], env)).stderr).toContain(line);
     } finally {
       await db.query('create index idx_memories_fresh on memories (consumed_at) where consumed_at is null');
     }
-    expect((await runInProcess(['up'], env)).stderr).not.toContain('the schema is not what');
+    const fixed = await runInProcess(['up'], { ...env, LOG_LEVEL: 'debug' });
+    expect(fixed.stderr).not.toContain('the schema is not what');
+    expect(fixed.stderr).toContain('opening a session');
+    expect((await runInProcess(['up'], { ...env, LOG_LEVEL: 'debug' })).stderr).toBe(
+      `database is up to date at ${HEAD}\n`,
+    );
   });
 
   it('verifies, reports status, current and history', async () => {

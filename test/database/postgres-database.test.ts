@@ -95,6 +95,60 @@ describe('catalog(): the live schema, one line per object', { timeout: 180_000 }
   });
 });
 
+describe('catalogFingerprint(): another value for every change the listing shows', { timeout: 180_000 }, () => {
+  it('one statement at a time, each of them changing a single kind of catalog row', async () => {
+    const own = await freshDatabase();
+    const port = await connectPort(own.url);
+    try {
+      await own.query(`
+        create table t (id int primary key, n text default 'a', e int);
+        create index t_n on t (n);
+        alter table t add constraint e_positive check (e > 0) not valid;
+        create type mood as enum ('calm');
+        create function f() returns int language sql as 'select 1';
+        create function touch() returns trigger language plpgsql as $$ begin return new; end $$;
+        create trigger t_touch before update on t for each row execute function touch();
+        create sequence counter;
+        create view ids as select id from t;
+      `);
+      const changes = [
+        `alter table t alter column n set default 'b'`,
+        `alter type mood add value 'glad'`,
+        `create or replace function f() returns int language sql as 'select 2'`,
+        'alter table t disable trigger t_touch',
+        'alter table t validate constraint e_positive',
+        'alter sequence counter increment by 2',
+        'create or replace view ids as select id from t where id > 0',
+        `comment on table t is 'things'`,
+        'alter index t_n rename to t_name',
+        'alter table t rename column e to amount',
+        'alter table t alter column n set not null',
+        'alter table t alter column amount type bigint',
+        'drop index t_name',
+        'alter function f() rename to g',
+      ];
+      let before = await port.fingerprintedCatalog();
+      for (const change of changes) {
+        await own.query(change);
+        const after = await port.fingerprintedCatalog();
+        expect(after.lines, change).not.toEqual(before.lines);
+        expect(after.fingerprint, change).not.toBe(before.fingerprint);
+        before = after;
+      }
+      // a schema check recorded (its table made by the first record) changes nothing the fingerprint reads
+      await port.recordSchemaCheck('k', before.fingerprint);
+      const recorded = await port.catalogFingerprint();
+      await port.recordSchemaCheck('k', recorded);
+      await port.recordSchemaCheck('j', recorded);
+      expect(await port.catalogFingerprint()).toBe(recorded);
+      expect(await port.catalog()).toEqual(before.lines);
+    } finally {
+      await port.close();
+      await own.drop();
+    }
+  });
+});
+
 describe('the connection', { timeout: 180_000 }, () => {
   it('starts with lock_timeout, statement_timeout and the connection check from the settings', async () => {
     const config = loadConfig({ DATABASE_URL: db.url, MIGRATE_DDL_LOCK_TIMEOUT: '7', MIGRATE_STATEMENT_TIMEOUT: '9' });

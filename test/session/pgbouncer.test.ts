@@ -146,6 +146,11 @@ for (const mode of ['transaction', 'statement'] as const) {
       const direct = await runCli(['up'], { DATABASE_URL: through(mode, db), MIGRATE_DATABASE_URL: db.url });
       expect(direct.code).toBe(0);
       expect((await ledgerCounts(db)).map((row) => row.n)).toEqual(MIGRATIONS.map(() => 1));
+
+      // at head, with the schema checked: the quick look leaves the pooler to the session, which refuses
+      const atHead = await runCli(['up'], { DATABASE_URL: through(mode, db), LOG_LEVEL: 'debug' });
+      expect(atHead.stderr).toContain('a pooler answers; opening a session');
+      expect(atHead.code).toBe(8);
     });
   });
 }

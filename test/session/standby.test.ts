@@ -48,6 +48,13 @@ it('`status` and `verify` read the replica, and say that they read one', { timeo
   expect(migrated.code, migrated.stderr).toBe(0);
   await pair.replica.caughtUp();
   const env = { DATABASE_URL: pair.replica.url(db.name) };
+  // at head, with the schema check recorded on the primary and replicated: `up` is still refused there
+  const again = await runCli(['up'], { DATABASE_URL: db.url });
+  expect(again.code, again.stderr).toBe(0);
+  await pair.replica.caughtUp();
+  const atHead = await runCli(['up'], env);
+  expect(atHead.code, atHead.stderr).toBe(4);
+  expect(atHead.stderr).toMatch(STANDBY_MESSAGE);
   const status = await runCli(['status'], env);
   expect(status.code, status.stderr).toBe(0);
   expect(status.stdout).toContain('read on a standby in recovery (a replica): it may lag behind the primary');

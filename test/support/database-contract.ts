@@ -93,6 +93,17 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         ]);
       });
 
+      it('schema checks: none until recorded, then the fingerprint recorded last under each key, per ledger', async () => {
+        expect(await db.checkedFingerprint('k')).toBeUndefined();
+        await db.recordSchemaCheck('k', 'f'.repeat(64));
+        await db.recordSchemaCheck('j', 'e'.repeat(64));
+        await db.recordSchemaCheck('k', 'd'.repeat(64));
+        expect(await db.checkedFingerprint('k')).toBe('d'.repeat(64));
+        expect(await db.checkedFingerprint('j')).toBe('e'.repeat(64));
+        expect(await (await connect('other_migrations')).checkedFingerprint('k')).toBeUndefined();
+        expect(await db.readLedger()).toEqual({ exists: false, applied: [] });
+      });
+
       it('each ledger table is its own ledger', async () => {
         const other = await connect('other_migrations');
         await db.stamp([A]);
@@ -185,6 +196,28 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         ]);
       });
 
+      it('catalogFingerprint: the same while the catalog is, another once it lists otherwise', async () => {
+        await harness.arrange.createTable('t', { id: 'integer', note: 'text' });
+        const first = await db.catalogFingerprint();
+        expect(await db.catalogFingerprint()).toBe(first);
+        expect(await (await connect()).catalogFingerprint()).toBe(first);
+        await harness.arrange.insertRows('t', [{ id: 1, note: 'rows are not the catalog' }]);
+        expect(await db.catalogFingerprint()).toBe(first);
+        await harness.arrange.createIndex('t', 't_id_idx', 'id');
+        const indexed = await db.catalogFingerprint();
+        expect(indexed).not.toBe(first);
+        await db.setComments(['comment column public.t.note: what it is for']);
+        expect(await db.catalogFingerprint()).not.toBe(indexed);
+      });
+
+      it('fingerprintedCatalog: the catalog and its fingerprint, of one state', async () => {
+        await harness.arrange.createTable('t', { id: 'integer' });
+        expect(await db.fingerprintedCatalog()).toEqual({
+          lines: await db.catalog(),
+          fingerprint: await db.catalogFingerprint(),
+        });
+      });
+
       it('createDatabase and dropDatabase: created, then there, then gone', async () => {
         const name = `contract_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
         expect(await db.createDatabase(name)).toBe('created');
@@ -229,6 +262,7 @@ export function databaseContract(implementation: string, makeHarness: () => Prom
         const before = await db.catalog();
         expect(before).toContain('table public.t');
         await db.stamp([A]);
+        await db.recordSchemaCheck('k', 'f'.repeat(64));
         await harness.arrange.setAlembicRevisions(['9dde1f9db172']);
         expect(await db.catalog()).toEqual(before);
       });
