@@ -101,8 +101,8 @@ function schemaCheckKey(config: Config, files: readonly MigrationFile[]): string
 export async function up(session: Session, options: UpOptions): Promise<UpResult> {
   const { database, files, log, config } = session;
   const head = files.at(-1)!.name;
-  // The usual case, with no lock: the directory listing, two queries, done. Also
-  // asked while waiting for the lock, so waiters leave as soon as the holder is done.
+  // Nothing to do, told without the lock (the quick look tells it without a session, when it can).
+  // Also asked while waiting for the lock, so waiters leave as soon as the holder is done.
   // Never while another runner holds the lock: it may be midway through a migration
   // this image lacks, whose ledger row is not committed yet. The lock is read before
   // the ledger, so a holder that finishes in between leaves its rows visible.
