@@ -97,7 +97,8 @@ async function measure(bound: string): Promise<Outcome> {
   const database = `bench_${bound}`;
   await sql('postgres', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await sql('postgres', `CREATE DATABASE ${database} TEMPLATE halfvec_template STRATEGY FILE_COPY`);
-  await replica.caughtUp();
+  // a replica on fewer CPUs may take minutes over the template: each run starts with it caught up
+  await replica.caughtUp(60 * 60_000);
   const writer = startWriter(primary.url(database));
   await writer.warm;
   const heartbeat = every(HEARTBEAT_MS, primary, 'UPDATE bench_heartbeat SET at = clock_timestamp()');

@@ -26,8 +26,8 @@ export interface Replica extends Server {
   resume(): Promise<void>;
   /** pg_promote(): returns once it accepts writes, a primary of its own */
   promote(): Promise<void>;
-  /** returns once it has replayed all the primary had written when asked */
-  caughtUp(): Promise<void>;
+  /** returns once it has replayed all the primary had written when asked (within `timeoutMs`, 2 min by default) */
+  caughtUp(timeoutMs?: number): Promise<void>;
 }
 
 export interface ReplicatedPostgres {
@@ -162,7 +162,7 @@ function replicaOf(standby: Server, name: string, primary: Server): Replica {
       await standby.query('select pg_promote(wait => true)');
       await poll(value('select not pg_is_in_recovery() as value'), (v) => v === true, `${name} leaves recovery`);
     },
-    caughtUp: async () => {
+    caughtUp: async (timeoutMs) => {
       const [{ lsn }] = (await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')) as [
         { lsn: string },
       ];
@@ -170,14 +170,20 @@ function replicaOf(standby: Server, name: string, primary: Server): Replica {
         value(`select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn as value`),
         (v) => v === true,
         `${name} replays up to ${lsn}`,
+        timeoutMs,
       );
     },
   };
 }
 
 /** Reads `read` until `done` says so; a failed read counts as not yet. */
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
+async function poll<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read().catch(() => undefined);
     if (value !== undefined && done(value)) return;
