@@ -4,29 +4,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareCatalogs } from '../../src/chain/expected-catalog.ts';
-import { withSession } from '../../src/commands/open-session.ts';
-import { createLogger } from '../../src/log.ts';
-import { loadConfig } from '../../src/settings/config.ts';
-import { SignalWatch } from '../../src/signals.ts';
+import { catalogDifferences } from '../support/catalog-differences.ts';
 import { runCli } from '../support/cli.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { migrationsDir } from '../support/migrations-dir.ts';
 
-const catalogOf = (url: string) =>
-  withSession(
-    {
-      config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error' }),
-      log: createLogger({ format: 'text', level: 'error' }, () => undefined),
-      signals: new SignalWatch(),
-    },
-    { command: 'catalog', writes: false },
-    (session) => session.database.catalog(),
-  );
-const differences = async (a: string, b: string) => {
-  const c = compareCatalogs(await catalogOf(a), await catalogOf(b));
-  return [...c.missing, ...c.different.flat(), ...c.extra];
-};
 const migrationFiles = (dir: string) => readdirSync(dir).filter((f) => /^\d{17}_.*\.ts$/.test(f));
 
 let dev: TestDatabase;
@@ -97,7 +79,7 @@ describe('diff, from a dev database changed with SQL', () => {
     expect(lint.stdout + lint.stderr).toContain(`${before + 4} migrations linted: 0 findings, 1 accepted`);
 
     const built = await upFresh();
-    expect(await differences(dev.url, built.url)).toEqual([]);
+    expect(await catalogDifferences(dev.url, built.url)).toEqual([]);
     const verify = await runCli(['verify'], { DATABASE_URL: built.url, MIGRATIONS_DIR: dir });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 
@@ -152,7 +134,7 @@ describe('diff, from a dev database changed with SQL', () => {
     const lint = await runCli(['lint'], { MIGRATIONS_DIR: dir });
     expect(lint.code, lint.stdout + lint.stderr).toBe(0);
     expect(lint.stdout + lint.stderr).toMatch(/ 0 findings, \d+ accepted/);
-    expect(await differences(dev.url, (await upFresh()).url)).toEqual([]);
+    expect(await catalogDifferences(dev.url, (await upFresh()).url)).toEqual([]);
   });
 
   it('says what is wrong with its arguments before it connects', async () => {

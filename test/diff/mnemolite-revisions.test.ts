@@ -6,11 +6,7 @@
 import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareCatalogs } from '../../src/chain/expected-catalog.ts';
-import { withSession } from '../../src/commands/open-session.ts';
-import { createLogger } from '../../src/log.ts';
-import { loadConfig } from '../../src/settings/config.ts';
-import { SignalWatch } from '../../src/signals.ts';
+import { catalogDifferences } from '../support/catalog-differences.ts';
 import { runCli, SHIPPED_MIGRATIONS } from '../support/cli.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { restoreState, stateSql, withoutPartman } from '../support/mnemolite-fixtures.ts';
@@ -18,22 +14,6 @@ import { REVISIONS } from '../support/mnemolite-revisions.ts';
 import { temporaryDir } from '../support/temporary.ts';
 
 const DECLARATIVE = '20260404_0000';
-
-const catalogOf = (url: string) =>
-  withSession(
-    {
-      config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'error' }),
-      log: createLogger({ format: 'text', level: 'error' }, () => undefined),
-      signals: new SignalWatch(),
-    },
-    { command: 'catalog', writes: false },
-    (session) => session.database.catalog(),
-  );
-
-const differences = (want: string[], have: string[]) => {
-  const c = compareCatalogs(want, have);
-  return [...c.missing.map((l) => `missing ${l}`), ...c.different.flat(), ...c.extra.map((l) => `extra ${l}`)];
-};
 
 /** The chain before `first`, as links in a directory of its own. */
 function cutChain(first: string): string {
@@ -80,7 +60,7 @@ describe('diff regenerates each of MnemoLite Alembic revisions from the real dat
 
         const up = await runCli(['up'], { DATABASE_URL: empty.url, MIGRATIONS_DIR: dir });
         expect(up.code, up.stderr).toBe(0);
-        expect(differences(await catalogOf(real.url), await catalogOf(empty.url))).toEqual([]);
+        expect(await catalogDifferences(real.url, empty.url)).toEqual([]);
 
         const down = await runCli(['down', '--count', String(migrations.length), '--yes'], {
           DATABASE_URL: empty.url,
@@ -91,7 +71,7 @@ describe('diff regenerates each of MnemoLite Alembic revisions from the real dat
         try {
           const cutUp = await runCli(['up'], { DATABASE_URL: atCut.url, MIGRATIONS_DIR: cutChain(first) });
           expect(cutUp.code, cutUp.stderr).toBe(0);
-          expect(differences(await catalogOf(atCut.url), await catalogOf(empty.url))).toEqual([]);
+          expect(await catalogDifferences(atCut.url, empty.url)).toEqual([]);
         } finally {
           await atCut.drop();
         }
