@@ -82,7 +82,7 @@ describe('errors carry their exit code', () => {
     [new errors.ExtensionsMissing('m'), 3],
     [new errors.DatabaseUnavailable('m'), 4],
     [new errors.DatabaseMissing('m'), 4],
-    [new errors.StandbyRefused('db', '`up` writes'), 4],
+    [new errors.StandbyRefused('replica:5432/db', '`up` writes'), 4],
     // several databases: the exit code is the worst of theirs
     [
       new errors.DatabasesFailed(
