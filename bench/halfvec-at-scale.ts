@@ -7,11 +7,18 @@
 //   node bench/halfvec-at-scale.ts   (after npm run build; BENCH_PG_IMAGE or TEST_PG_IMAGE names the image)
 // BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_SETTINGS (compose,256MB) picks
 // the server settings and BENCH_WAYS (a,b) the ways. Prints a Markdown table, and on stderr where each way spent its time.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import pg from 'pg';
-import { buildTemplate, CODE_CHUNKS, MEMORIES, removeChains, startWriter, THROUGH_HALFVEC } from './halfvec-data.ts';
+import {
+  buildTemplate,
+  CODE_CHUNKS,
+  MEMORIES,
+  removeChains,
+  run,
+  startWriter,
+  THROUGH_HALFVEC,
+} from './halfvec-data.ts';
 import { describeMachine } from './machine.ts';
 import { PROJECT_ROOT } from './tools.ts';
 
@@ -113,19 +120,6 @@ async function up(database: string, migrationsDir: string): Promise<{ ms: number
   });
   if (code !== 0) throw new Error(`up on ${database} exited ${code}:\n${stderr}`);
   return { ms: performance.now() - started, stderr };
-}
-
-function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
 }
 
 async function alembicWay(database: string): Promise<{ notes: string; profile: Profile }> {

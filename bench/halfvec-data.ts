@@ -1,6 +1,7 @@
 // MnemoLite just before its halfvec change (Alembic b7c2e4f8a901), at a real size, and a writer
 // inserting beside the migration: what bench/halfvec-at-scale.ts and bench/replica-lag.ts both take.
 // BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables.
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +107,18 @@ export function startWriter(url: string) {
       return { longestMs, inserts };
     },
   };
+}
+
+/** A process to its end: its exit code and what it wrote on stderr (the runner's log). */
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
 }

@@ -9,12 +9,19 @@
 // BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_BOUNDS (default,0,1) the runs, in order;
 // BENCH_REPLICA_CPUS limits the replica's CPUs (a replica on a smaller machine).
 // Prints a Markdown table, and on stderr each migration's time and each wait.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/settings/config.ts';
 import { type Server, startPrimaryWithReplica } from '../test/support/replicated-postgres.ts';
-import { buildTemplate, CODE_CHUNKS, MEMORIES, removeChains, startWriter, THROUGH_HALFVEC } from './halfvec-data.ts';
+import {
+  buildTemplate,
+  CODE_CHUNKS,
+  MEMORIES,
+  removeChains,
+  run,
+  startWriter,
+  THROUGH_HALFVEC,
+} from './halfvec-data.ts';
 import { describeMachine } from './machine.ts';
 import { PROJECT_ROOT } from './tools.ts';
 
@@ -77,19 +84,6 @@ async function up(
   });
   if (code !== 0) throw new Error(`up on ${database} exited ${code}:\n${stderr}`);
   return { ms: performance.now() - began, stderr };
-}
-
-function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
 }
 
 /** `up` on a fresh copy of the template with the writer, the heartbeat and its reader running. */
