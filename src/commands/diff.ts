@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { compareCatalogs, describeDifferences, expectedFile, formatDelta } from '../chain/expected-catalog.ts';
 import { listMigrations } from '../chain/migration-files.ts';
 import type { Database } from '../database/port.ts';
-import { type Acceptance, migrationSource } from '../diff/migration-source.ts';
+import { migrationSource } from '../diff/migration-source.ts';
 import { planMigrations } from '../diff/plan-migrations.ts';
 import type { DiffPlan, PlannedMigration } from '../diff/planned-migration.ts';
 import { ChangeRefused, ConfigError, LintFindings, SchemaMismatch, UsageError } from '../errors.ts';
@@ -23,7 +23,7 @@ import { asJson, type DatabaseCommand } from './command.ts';
 import { validateName } from './create.ts';
 import { withSession } from './open-session.ts';
 
-type Source = { url: ConnectionTarget } | { file: string };
+type Source = { url: ConnectionTarget } | { file: string; sql: string };
 
 /** The scratch databases diff builds the chain on and proves its plan on. */
 const SCRATCH = { command: 'diff', writes: true };
@@ -61,11 +61,10 @@ export const command: DatabaseCommand<DiffArgs, DiffResult> = {
     } else {
       const file = resolve(fromSql!);
       try {
-        readFileSync(file);
+        source = { file, sql: readFileSync(file, 'utf8') };
       } catch (error) {
         throw new ConfigError(`--from-sql ${file} cannot be read (${(error as NodeJS.ErrnoException).code})`);
       }
-      source = { file };
     }
     return { name, source, allowDestructive: reason as string | undefined };
   },
@@ -112,7 +111,7 @@ async function diff(session: Session, args: DiffArgs): Promise<DiffResult> {
     let desiredConfig = { ...config, database: 'url' in args.source ? args.source.url : config.database };
     if ('file' in args.source) {
       const dir = tempDir('mnemolite-diff-schema-');
-      writeFileSync(join(dir, '20000101000000000_desired-schema.sql'), readFileSync(args.source.file, 'utf8'));
+      writeFileSync(join(dir, '20000101000000000_desired-schema.sql'), args.source.sql);
       desiredConfig = { ...(await make(`${scratch}_desired`)), migrationsDir: dir };
     }
     log.info(
@@ -229,41 +228,34 @@ function fileNames(change: string, migrations: readonly PlannedMigration[], last
   });
 }
 
-// Lint sees the chain and the new files together, as CI will. A destructive migration carries one
-// lint-accept line per rule it trips, with the developer's reason; any other finding is diff's own fault.
+// Lint sees the chain and the new files together, as CI will: a finding in a migration that is not
+// destructive is diff's own fault; a destructive one carries a lint-accept line for each rule it trips,
+// with the developer's reason.
 async function provenSources(
   migrations: readonly PlannedMigration[],
   names: readonly string[],
   dir: string,
   args: DiffArgs,
 ): Promise<string[]> {
-  const write = (accepts: Acceptance[][]) =>
-    migrations.map((m, i) => {
-      const source = migrationSource(m, args.name, accepts[i]);
-      writeFileSync(join(dir, `${names[i]}.ts`), source);
-      return source;
-    });
-  const ours = (path: string) => names.some((name) => basename(path) === `${name}.ts`);
-  const lint = async () => (await lintMigrations(listMigrations(dir))).filter((f) => !f.accepted && ours(f.file));
-  write(migrations.map(() => []));
-  const first = await lint();
-  const sources = write(
-    migrations.map((m, i) =>
-      m.destructive
-        ? [...new Set(first.filter((f) => basename(f.file) === `${names[i]}.ts`).map((f) => f.rule))].map((rule) => ({
-            rule,
-            reason: args.allowDestructive!,
-          }))
-        : [],
-    ),
-  );
-  const left = await lint();
-  if (left.length > 0)
+  const fileOf = (i: number) => `${names[i]}.ts`;
+  for (const [i, m] of migrations.entries()) writeFileSync(join(dir, fileOf(i)), migrationSource(m, args.name));
+  const findings = (await lintMigrations(listMigrations(dir))).filter((f) => !f.accepted);
+  const inFile = (i: number) => findings.filter((f) => basename(f.file) === fileOf(i));
+  const faults = migrations.flatMap((m, i) => (m.destructive ? [] : inFile(i)));
+  if (faults.length > 0)
     throw new LintFindings(
-      `diff planned ${left.length} unsafe statement${left.length === 1 ? '' : 's'} (a fault of diff itself): nothing written`,
-      left.map((f) => `${basename(f.file)}:${f.line} ${f.rule}: ${f.message}`),
+      `diff planned ${faults.length} unsafe statement${faults.length === 1 ? '' : 's'} (a fault of diff itself): nothing written`,
+      faults.map((f) => `${basename(f.file)}:${f.line} ${f.rule}: ${f.message}`),
     );
-  return sources;
+  return migrations.map((m, i) => {
+    if (!m.destructive) return migrationSource(m, args.name);
+    const rules = [...new Set(inFile(i).map((f) => f.rule))];
+    return migrationSource(
+      m,
+      args.name,
+      rules.map((rule) => ({ rule, reason: args.allowDestructive! })),
+    );
+  });
 }
 
 function sameCatalog(want: readonly string[], have: readonly string[], what: string): void {

@@ -2,6 +2,7 @@
 // for. Names stay as the listing prints them (quoted where needed, schema-
 // qualified), so they go into SQL as they are.
 import { objectOf } from '../chain/expected-catalog.ts';
+import { parseCommentLine } from '../database/catalog-listing.ts';
 
 /** Every object keeps its catalog line, and the key it is compared by. */
 interface Listed {
@@ -68,7 +69,6 @@ export type CatalogObject = Listed &
 const COLUMN =
   /^column (\S+) (.+?) (not-null|null)(?: (default|generated)=(.*?))?(?: identity=(always|by-default))?(?: collate=(\S+))?$/s;
 const SEQUENCE = /^sequence (\S+) (type=.*?)(?: owned-by=(\S+))?$/;
-const COMMENT = /^comment (table|column|index|view|function) (.+?): (.*)$/s;
 
 /** `public.t.c` -> [`public.t`, `c`]: the last dot outside double quotes splits it. */
 export function splitLast(name: string): [string, string] {
@@ -144,9 +144,8 @@ export function parseObject(line: string): CatalogObject {
       return { key, line, kind, name, variety: variety.replace(/:$/, ''), body: body.join(' ') };
     }
     case 'comment': {
-      const match = COMMENT.exec(line);
-      if (!match) break;
-      return { key, line, kind, on: match[1] as Comment['on'], target: match[2]!, text: match[3]! };
+      const { kind: on, target, text } = parseCommentLine(line);
+      return { key, line, kind, on: on as Comment['on'], target, text };
     }
   }
   return { key, line, kind: 'other' };

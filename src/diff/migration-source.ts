@@ -2,7 +2,7 @@
 // one pgm.sql per statement, so `lint` and `plan` point at each one.
 import type { PlannedMigration } from './planned-migration.ts';
 
-export interface Acceptance {
+interface Acceptance {
   rule: string;
   reason: string;
 }
