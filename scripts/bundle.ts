@@ -20,19 +20,22 @@ const src = `${root}src/`;
 // build a namespace of all its exports, running every lazy getter: `node:fs` alone loads fs/promises,
 // readline and the streams, `node:util` worker_threads. What src imports from node: is functions.
 const BUILTIN_IMPORT = /^import (\{[^}]*\}|\* as \w+|\w+) from '(node:[^']+)';$/gm;
+// The module is looked up once, at the first call (a listing of the migrations calls readFileSync 100 times).
+let imports = 0;
 function builtinFromProcess(_: string, names: string, builtin: string): string {
   const from = `process.getBuiltinModule(${JSON.stringify(builtin)})`;
   if (!names.startsWith('{')) return `const ${names.replace(/^\* as /, '')} = ${from};`;
-  return names
+  const module = `builtin$${++imports}`;
+  const functions = names
     .slice(1, -1)
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '' && !name.startsWith('type '))
     .map((name) => {
       const [exported, local = exported] = name.split(' as ');
-      return `const ${local} = (...args: unknown[]) => ${from}.${exported}(...args);`;
-    })
-    .join(' ');
+      return `const ${local} = (...args: unknown[]) => (${module} ??= ${from}).${exported}(...args);`;
+    });
+  return [`let ${module}: any;`, ...functions].join(' ');
 }
 
 // Our sources as the bundle needs them: built-ins through process.getBuiltinModule (above), and

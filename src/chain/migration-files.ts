@@ -1,7 +1,7 @@
 // The migrations directory as node-pg-migrate sees it (same files, names and
 // order), with a checksum per file, read without loading any migration module:
 // this is all the no-op path needs.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -38,31 +38,35 @@ export function listMigrations(dir: string): MigrationFile[] {
   const names = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.')).map((e) => e.name);
   if (names.length === 0) throw new ConfigError(`MIGRATIONS_DIR ${dir} holds no migrations`);
 
+  // every container start lists the directory: each name is taken apart once
+  const found = names.map((file) => {
+    const extension = extname(file);
+    return { file, name: file.slice(0, -extension.length), extension, order: orderOf(file) };
+  });
   const problems: string[] = [];
-  for (const name of names) {
-    if (!MIGRATION_EXTENSIONS.includes(extname(name).toLowerCase()))
-      problems.push(`${name}: not a migration (expected ${MIGRATION_EXTENSIONS.join(' ')})`);
-    else if (!/^\d+/.test(name)) problems.push(`${name}: a migration name must start with its number or timestamp`);
-    else if (Number.isNaN(orderOf(name)))
-      problems.push(`${name}: a 17-digit prefix must be a UTC time, yyyyMMddHHmmssSSS`);
+  for (const { file, extension, order } of found) {
+    if (!MIGRATION_EXTENSIONS.includes(extension.toLowerCase()))
+      problems.push(`${file}: not a migration (expected ${MIGRATION_EXTENSIONS.join(' ')})`);
+    else if (!/^\d/.test(file)) problems.push(`${file}: a migration name must start with its number or timestamp`);
+    else if (Number.isNaN(order)) problems.push(`${file}: a 17-digit prefix must be a UTC time, yyyyMMddHHmmssSSS`);
   }
-  if (problems.length === 0) problems.push(...duplicates(names));
+  if (problems.length === 0) problems.push(...duplicates(found));
   if (problems.length > 0) throw new ConfigError(`MIGRATIONS_DIR ${dir} has files that cannot be migrations`, problems);
 
   const former = formerChecksums(dir);
+  const root = resolve(dir).replace(/\/$/, '');
   // numbers are unique (checked above), so they alone give node-pg-migrate's order
-  return names
-    .toSorted((a, b) => orderOf(a) - orderOf(b))
-    .map((file) => {
-      const path = resolve(dir, file);
+  return found
+    .sort((a, b) => a.order - b.order)
+    .map(({ file, name }) => {
+      const path = `${root}/${file}`;
       let bytes: Buffer;
       try {
         bytes = readFileSync(path);
       } catch (error) {
         throw new ConfigError(`migration ${path} cannot be read (${(error as NodeJS.ErrnoException).code})`);
       }
-      const name = file.slice(0, -extname(file).length);
-      return { name, path, checksum: createHash('sha256').update(bytes).digest('hex'), formerChecksums: former(name) };
+      return { name, path, checksum: hash('sha256', bytes), formerChecksums: former(name) };
     });
 }
 
@@ -89,23 +93,22 @@ function formerChecksums(dir: string): (name: string) => string[] {
 /**
  * node-pg-migrate's numeric prefix (its getNumericPrefix): a 17-digit prefix is a
  * UTC time (yyyyMMddHHmmssSSS) and counts as its epoch milliseconds, so it sorts
- * among Date.now() prefixes by time; any other prefix is its number.
+ * among Date.now() prefixes by time; any other prefix is its number. NaN without a number.
  */
 export function orderOf(file: string): number {
-  const digits = /^\d+/.exec(file)![0];
+  const digits = /^\d+/.exec(file)?.[0];
+  if (digits === undefined) return Number.NaN;
   if (digits.length !== 17) return Number(digits);
   const [y, mo, d, h, mi, s, ms] = [0, 4, 6, 8, 10, 12, 14].map((at, i, all) => digits.slice(at, all[i + 1] ?? 17));
   return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`).valueOf();
 }
 
 // Two files with one name, or one number, would make the order ambiguous.
-function duplicates(files: string[]): string[] {
+function duplicates(files: { file: string; name: string; order: number }[]): string[] {
   const problems: string[] = [];
   const byName = new Map<string, string>();
   const byOrder = new Map<number, string>();
-  for (const file of files) {
-    const name = file.slice(0, -extname(file).length);
-    const order = orderOf(file);
+  for (const { file, name, order } of files) {
     const sameName = byName.get(name);
     const sameOrder = byOrder.get(order);
     if (sameName) problems.push(`${sameName} and ${file} are the same migration ${name}`);

@@ -3,7 +3,7 @@
 // new row versions (a new xmin) or deletes rows, so the listing cannot change while the fingerprint
 // stays; the reverse happens (a grant, a storage parameter), and costs one listing more.
 // Catalogs whose system rows the listing prints (the public schema, plpgsql) are read whole.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CATALOG_LISTING } from './catalog-listing.ts';
 
 const CATALOGS: [catalog: string, userObjectsFrom: string | undefined][] = [
@@ -42,5 +42,5 @@ export const CATALOG_FINGERPRINT = `select pg_catalog.current_setting('server_ve
 
 /** What the port hands out: the server's answer and the listing that answer stands for, hashed. */
 export function fingerprintOf(catalog: string): string {
-  return createHash('sha256').update(CATALOG_LISTING).update('\0').update(catalog).digest('hex');
+  return hash('sha256', `${CATALOG_LISTING}\0${catalog}`);
 }

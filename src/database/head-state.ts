@@ -88,13 +88,12 @@ function headState(results: Rows[], announcedPid: number): HeadState {
   };
 }
 
-const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/;
+const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?$/;
 
 /** A `timestamp` column as PostgreSQL prints it (DateStyle ISO), in local time as pg reads it. */
 function localTime(text: string): Date {
-  const parts = TIMESTAMP.exec(text);
-  if (!parts) throw new Error(`a timestamp printed otherwise: ${text}`);
-  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as number[];
-  const ms = Number((parts[7] ?? '').padEnd(3, '0').slice(0, 3));
-  return new Date(year!, month! - 1, day, hour, minute, second, ms);
+  if (!TIMESTAMP.test(text)) throw new Error(`a timestamp printed otherwise: ${text}`);
+  const at = (from: number, to: number) => Number(text.slice(from, to));
+  const ms = text.length > 20 ? Number(text.slice(20, 23).padEnd(3, '0')) : 0;
+  return new Date(at(0, 4), at(5, 7) - 1, at(8, 10), at(11, 13), at(14, 16), at(17, 19), ms);
 }

@@ -3,7 +3,7 @@
 // SCRAM-SHA-256), simple queries with text results. Whatever it is not made for ends the connection with an error, and the caller opens a
 // session with pg instead: a fast path for one round trip, not a driver. Loading and running pg
 // costs a start more than all the rest of a no-op (docs/benchmarks.md).
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 
 export interface WireTarget {
@@ -58,6 +58,8 @@ export class WireConnection {
   private waiting: { resolve(message: Message): void; reject(error: Error): void } | undefined;
   private failure: Error | undefined;
   private cleanUp: () => void = () => undefined;
+  /** the session's start-up, until ReadyForQuery: a query written before waits on it to read its answer */
+  private started: Promise<void> = Promise.resolve();
   /** the server process serving this connection, as it announced itself (BackendKeyData) */
   announcedPid = 0;
 
@@ -70,7 +72,13 @@ export class WireConnection {
     socket.on('close', () => this.fail(new Error('the server closed the connection')));
   }
 
-  /** Connects and authenticates, within `timeoutMs` and until `signal` aborts. */
+  /**
+   * Connects and authenticates, within `timeoutMs` and until `signal` aborts. Resolves once the server
+   * needs nothing more from us to start the session (our last authentication message is sent): a query
+   * written from then on waits in the server's input, and the server goes on to it without a round
+   * trip to us. The server's proof of the password, and the rest of the start-up, are checked before
+   * the query's answer is read.
+   */
   static async open(target: WireTarget, options: { timeoutMs: number; signal: AbortSignal }): Promise<WireConnection> {
     // a host starting with / is the directory of PostgreSQL's Unix socket, as in libpq and pg
     const socket = target.host.startsWith('/')
@@ -89,8 +97,14 @@ export class WireConnection {
       options.signal.removeEventListener('abort', abort);
     };
     if (options.signal.aborted) abort();
+    let authenticated!: () => void;
+    const sent = new Promise<void>((resolve) => {
+      authenticated = resolve;
+    });
+    connection.started = connection.startUp(target, authenticated);
+    connection.started.catch(() => undefined); // awaited by query()
     try {
-      await connection.startUp(target);
+      await Promise.race([sent, connection.started]);
       return connection;
     } catch (error) {
       connection.close();
@@ -101,6 +115,7 @@ export class WireConnection {
   /** Runs `sql` (one or more statements, no parameters) as one simple query: the rows of each statement. */
   async query(sql: string): Promise<Rows[]> {
     this.socket.write(message('Q', cstring(sql)));
+    await this.started;
     const results: Rows[] = [];
     let rows: Rows = [];
     let error: Error | undefined;
@@ -126,7 +141,8 @@ export class WireConnection {
     this.socket.unref();
   }
 
-  private async startUp(target: WireTarget): Promise<void> {
+  /** Until ReadyForQuery; `authenticated` is called once our side of the authentication is sent. */
+  private async startUp(target: WireTarget, authenticated: () => void): Promise<void> {
     const parameters = [
       ['user', target.user],
       ['database', target.database],
@@ -151,21 +167,29 @@ export class WireConnection {
       // as libpq: a SCRAM exchange begun ends with the server's proof, or not at all
       if (code === 0 && scram?.begun && !scram.serverVerified)
         throw new Error('SCRAM: the server did not prove itself');
-      if (code === 0) continue;
+      if (code === 0) {
+        authenticated();
+        continue;
+      }
       // an empty password: pg would look for one in PGPASSWORD or ~/.pgpass
       if ((code === 3 || code === 5 || code === 10) && target.password === '')
         throw new Error('a password is asked for and none is given');
-      if (code === 3) this.socket.write(message('p', cstring(target.password)));
-      else if (code === 5) this.socket.write(message('p', cstring(md5Password(target, body.subarray(4, 8)))));
-      else if (code === 10) {
+      if (code === 3) {
+        this.socket.write(message('p', cstring(target.password)));
+        authenticated();
+      } else if (code === 5) {
+        this.socket.write(message('p', cstring(md5Password(target, body.subarray(4, 8)))));
+        authenticated();
+      } else if (code === 10) {
         const mechanisms = body.toString('utf8', 4).split('\0');
         if (!mechanisms.includes(SCRAM) || !scram)
           throw new Error(`authentication by ${mechanisms.filter(Boolean).join(', ')}`);
         const first = Buffer.from(scram.clientFirst);
         this.socket.write(message('p', cstring(SCRAM), int32(first.length), first));
-      } else if (code === 11 && scram)
+      } else if (code === 11 && scram) {
         this.socket.write(message('p', Buffer.from(scram.clientFinal(body.toString('utf8', 4)))));
-      else if (code === 12 && scram) scram.verifyServer(body.toString('utf8', 4));
+        authenticated();
+      } else if (code === 12 && scram) scram.verifyServer(body.toString('utf8', 4));
       else throw new Error(`authentication request ${code}`);
     }
   }
@@ -257,7 +281,7 @@ class Scram {
     const salted = pbkdf2Sync(this.password, salt, iterations, 32, 'sha256');
     const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest();
     const clientKey = hmac(salted, 'Client Key');
-    const signature = hmac(createHash('sha256').update(clientKey).digest(), authMessage);
+    const signature = hmac(hash('sha256', clientKey, 'buffer'), authMessage);
     this.serverSignature = hmac(hmac(salted, 'Server Key'), authMessage);
     const proof = Buffer.from(clientKey.map((byte, i) => byte ^ signature[i]!));
     return `${withoutProof},p=${proof.toString('base64')}`;

@@ -1,7 +1,7 @@
 // `up` decided in-process on the in-memory port: what it applies, stamps,
 // records and refuses, and how it behaves beside another runner.
 import { describe, expect, it } from 'vitest';
-import { up } from '../../src/commands/up.ts';
+import { bringToHead as up } from '../../src/apply/bring-to-head.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import type { Database } from '../../src/database/port.ts';
 import { Interrupted, LockTimeout, MigrationFailed, SchemaMismatch } from '../../src/errors.ts';

@@ -1,9 +1,9 @@
 // `verify`, `status`, `repair`, `history` and adoption decided in-process on the in-memory port.
 import { describe, expect, it } from 'vitest';
+import { bringToHead as up } from '../../src/apply/bring-to-head.ts';
 import { currentCommand, historyCommand } from '../../src/commands/history.ts';
 import { repair } from '../../src/commands/repair.ts';
 import { status } from '../../src/commands/status.ts';
-import { up } from '../../src/commands/up.ts';
 import { verify, command as verifyCommand } from '../../src/commands/verify.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import { SchemaMismatch, UsageError } from '../../src/errors.ts';

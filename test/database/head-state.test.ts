@@ -83,6 +83,65 @@ describe('askHeadState', { timeout: 60_000 }, () => {
     await expect(look(target(db.url, { ssl: { rejectUnauthorized: false } }))).rejects.toThrow('TLS is asked for');
   });
 
+  it('writes the query once its password is sent, and reads no answer from a server that cannot prove it knows the password', async () => {
+    // SCRAM up to the server's proof, which it withholds until the query has arrived, then gets wrong
+    const seen: string[] = [];
+    const impostor = net.createServer((socket) => {
+      let input = Buffer.alloc(0);
+      let started = false;
+      let proofSent = false;
+      const send = (type: string, body: Buffer) => {
+        const head = Buffer.alloc(5);
+        head.write(type, 0, 'latin1');
+        head.writeInt32BE(body.length + 4, 1);
+        socket.write(Buffer.concat([head, body]));
+      };
+      const auth = (code: number, text = '') => {
+        const body = Buffer.alloc(4);
+        body.writeInt32BE(code);
+        send('R', Buffer.concat([body, Buffer.from(text)]));
+      };
+      socket.on('data', (chunk) => {
+        input = Buffer.concat([input, chunk]);
+        for (;;) {
+          if (!started) {
+            if (input.length < 4 || input.length < input.readInt32BE(0)) return;
+            input = input.subarray(input.readInt32BE(0));
+            started = true;
+            seen.push('startup');
+            auth(10, 'SCRAM-SHA-256\0\0');
+            continue;
+          }
+          if (input.length < 5 || input.length < 1 + input.readInt32BE(1)) return;
+          const type = String.fromCharCode(input[0]!);
+          const body = input.subarray(5, 1 + input.readInt32BE(1));
+          input = input.subarray(1 + input.readInt32BE(1));
+          seen.push(type);
+          if (type === 'p' && seen.filter((t) => t === 'p').length === 1) {
+            const nonce = /r=([^,]+)/.exec(body.toString('latin1'))![1];
+            auth(11, `r=${nonce}server,s=${Buffer.from('salt').toString('base64')},i=4096`);
+          } else if (type === 'Q' && !proofSent) {
+            proofSent = true;
+            auth(12, `v=${Buffer.alloc(32).toString('base64')}`);
+            auth(0);
+            send('Z', Buffer.from('I'));
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    const { port } = impostor.address() as net.AddressInfo;
+    try {
+      await expect(look(target(db.url, { host: '127.0.0.1', port }), { timeoutMs: 5000 })).rejects.toThrow(
+        'SCRAM: the server signature does not match',
+      );
+      // the query went out before the server's proof came back, right after the last password message
+      expect(seen).toEqual(['startup', 'p', 'p', 'Q']);
+    } finally {
+      impostor.close();
+    }
+  });
+
   it('gives up on a server that does not answer, at its time or at a stop signal', async () => {
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

@@ -2,8 +2,8 @@
 // in-process on the in-memory port: `up` waits and decides from the finished ledger,
 // `verify` says a migration is in progress, `status` names the holder.
 import { describe, expect, it } from 'vitest';
+import { bringToHead as up } from '../../src/apply/bring-to-head.ts';
 import { status, command as statusCommand } from '../../src/commands/status.ts';
-import { up } from '../../src/commands/up.ts';
 import { verify, command as verifyCommand } from '../../src/commands/verify.ts';
 import { MemoryServer } from '../../src/database/memory-database.ts';
 import type { Database } from '../../src/database/port.ts';
