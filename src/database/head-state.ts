@@ -1,13 +1,13 @@
 // What a no-op `up` needs to know, read in one round trip over the simplest connection
 // (wire-protocol.ts): the pid of the server process (a pooler announces one of its own) and whether
-// it is a standby, whether the migration lock is held, the ledger, the catalog fingerprint and the schema checks recorded.
-// The statements are the port's (ledger-sql.ts, catalog-fingerprint.ts); sent as one simple query,
-// each still sees what committed before it began, so the lock is read before the ledger as the
-// port reads them. Anything unexpected throws: the caller then opens a session.
+// it is a standby, whether the migration lock is held, a digest of the ledger, the catalog
+// fingerprint and the schema checks recorded. The statements are the port's (ledger-sql.ts,
+// catalog-fingerprint.ts) but for the digest; sent as one simple query, each still sees what
+// committed before it began, so the lock is read before the ledger as the port reads them.
+// Anything unexpected throws: the caller then opens a session.
 import type { ClientConfig } from 'pg';
 import { CATALOG_FINGERPRINT, fingerprintOf } from './catalog-fingerprint.ts';
-import { ledgerSql, ledgerTables, lockHolderSql, schemaChecksSql } from './ledger-sql.ts';
-import type { AppliedMigration } from './port.ts';
+import { ledgerDigestSql, ledgerTables, lockHolderSql, schemaChecksSql } from './ledger-sql.ts';
 import { type Rows, WireConnection } from './wire-protocol.ts';
 
 export interface HeadState {
@@ -18,8 +18,8 @@ export interface HeadState {
   /** the server is a standby in recovery */
   standby: boolean;
   locked: boolean;
-  /** the ledger as the port's readLedger reads it */
-  applied: AppliedMigration[];
+  /** the applied migrations and their checksums, digested (ledger-sql.ts: ledgerDigestSql) */
+  ledger: string;
   /** as the port's catalogFingerprint */
   fingerprint: string;
   /** as the port's checkedFingerprint, for every key recorded */
@@ -52,7 +52,7 @@ export async function askHeadState(
     [
       'select pg_backend_pid() as pid, pg_is_in_recovery() as standby',
       lockHolderSql(tables.lockKey),
-      ledgerSql(tables, true),
+      ledgerDigestSql(tables),
       CATALOG_FINGERPRINT,
       schemaChecksSql(tables),
     ].join(';\n'),
@@ -71,29 +71,15 @@ export async function askHeadState(
 }
 
 function headState(results: Rows[], announcedPid: number): HeadState {
-  const [backend, holder, migrations, catalog, checks] = results;
-  if (!backend || !holder || !migrations || !catalog || !checks) throw new Error('fewer results than statements');
+  const [backend, holder, ledger, catalog, checks] = results;
+  if (!backend || !holder || !ledger || !catalog || !checks) throw new Error('fewer results than statements');
   return {
     pid: Number(backend[0]?.[0]),
     announcedPid,
     standby: backend[0]?.[1] === 't',
     locked: holder.length > 0,
-    applied: migrations.map(([name, runOn, checksum]) => ({
-      name: name!,
-      runOn: localTime(runOn!),
-      checksum: checksum?.trim() ?? null,
-    })),
+    ledger: ledger[0]![0]!,
     fingerprint: fingerprintOf(catalog[0]![0]!),
     schemaChecks: new Map(checks.map(([expected, fingerprint]) => [expected!, fingerprint!.trim()])),
   };
-}
-
-const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?$/;
-
-/** A `timestamp` column as PostgreSQL prints it (DateStyle ISO), in local time as pg reads it. */
-function localTime(text: string): Date {
-  if (!TIMESTAMP.test(text)) throw new Error(`a timestamp printed otherwise: ${text}`);
-  const at = (from: number, to: number) => Number(text.slice(from, to));
-  const ms = text.length > 20 ? Number(text.slice(20, 23).padEnd(3, '0')) : 0;
-  return new Date(at(0, 4), at(5, 7) - 1, at(8, 10), at(11, 13), at(14, 16), at(17, 19), ms);
 }

@@ -1,7 +1,7 @@
 // The statements that read the ledger, the lock holder and the schema checks, shared by the
 // port (postgres-database.ts) and the quick look (head-state.ts), which sends them in one
 // message: so they take no parameters, only quoted names and numbers made here.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** The ledger's schema: node-pg-migrate's default, which MnemoLite keeps. */
 export const LEDGER_SCHEMA = 'public';
@@ -48,6 +48,24 @@ export function ledgerSql(tables: LedgerTables, withChecksums: boolean): string 
   return withChecksums
     ? `select m.name, m.run_on, c.checksum from ${tables.migrations} m left join ${tables.checksums} c on c.name = m.name order by m.run_on, m.id`
     : `select m.name, m.run_on, null as checksum from ${tables.migrations} m order by m.run_on, m.id`;
+}
+
+/**
+ * One line per applied migration, `<name> <checksum>` (`-` when none is recorded), in byte order of the
+ * names, hashed: the quick look compares it with the same digest of the files (ledgerDigestOf), so a
+ * no-op start reads 64 characters instead of the ledger. Equal means every migration on disk is
+ * applied, as it is on disk, and nothing else is.
+ */
+export const ledgerDigestSql = (tables: LedgerTables): string =>
+  `select pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg(m.name || ' ' || coalesce(c.checksum, '-'), E'\\n' order by m.name collate "C"), ''), 'UTF8')), 'hex') as ledger from ${tables.migrations} m left join ${tables.checksums} c on c.name = m.name`;
+
+/** What ledgerDigestSql reads, from the migrations on disk. */
+export function ledgerDigestOf(migrations: readonly { name: string; checksum: string }[]): string {
+  const lines = migrations
+    .map(({ name, checksum }) => ({ name: Buffer.from(name), line: `${name} ${checksum}` }))
+    .sort((a, b) => Buffer.compare(a.name, b.name))
+    .map(({ line }) => line);
+  return hash('sha256', lines.join('\n'));
 }
 
 export const schemaChecksSql = (tables: LedgerTables): string =>

@@ -4,8 +4,8 @@
 // doubt, is a session's to decide, with every message and wait the session has.
 import type { MigrationFile } from '../chain/migration-files.ts';
 import type { HeadState } from '../database/head-state.ts';
+import { ledgerDigestOf } from '../database/ledger-sql.ts';
 import { announcedByServer } from '../session/pooling.ts';
-import { compare, driftMismatch, driftProblems } from './drift.ts';
 
 /** Why a session must decide; undefined when the database is at the head of `files` with nothing to say. */
 export function whySessionNeeded(
@@ -18,10 +18,8 @@ export function whySessionNeeded(
   // a standby is refused by the session, before the lock: at head or not, `up` does not run there
   if (state.standby) return 'the server is a standby';
   if (state.locked) return 'the migration lock is held';
-  const drift = compare(files, state.applied);
-  if (drift.pending.length > 0) return 'migrations are pending';
-  if (drift.unrecorded.length > 0) return 'checksums are to be recorded';
-  if (driftMismatch(driftProblems(drift))) return 'the ledger has drifted';
+  // pending, edited, missing, without a recorded checksum: the session tells which
+  if (state.ledger !== ledgerDigestOf(files)) return 'the ledger is not the migrations on disk';
   if (schemaKey === undefined) return 'a migration has no expected catalog';
   if (state.schemaChecks.get(schemaKey) !== state.fingerprint) return 'the schema was not checked at this catalog';
   return undefined;

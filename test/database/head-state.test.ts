@@ -5,6 +5,7 @@ import net from 'node:net';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askHeadState } from '../../src/database/head-state.ts';
+import { ledgerDigestOf } from '../../src/database/ledger-sql.ts';
 import { parseUrl } from '../../src/settings/database-url.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { connectPort } from '../support/postgres-port.ts';
@@ -35,9 +36,13 @@ describe('askHeadState', { timeout: 60_000 }, () => {
     const other = await connectPort(db.url);
     try {
       await db.query('create table notes (id int primary key, body text)');
+      // names the database's collation would order otherwise than bytes do
       await port.stamp([
         { name: '001_a', checksum: 'a'.repeat(64) },
         { name: '002_b', checksum: 'b'.repeat(64) },
+        { name: '002-c', checksum: 'c'.repeat(64) },
+        { name: '010_alpha', checksum: 'd'.repeat(64) },
+        { name: '010_Zeta', checksum: 'e'.repeat(64) },
       ]);
       await db.query(`insert into pgmigrations (name, run_on) values ('003_c', '2099-01-02 03:04:05.678912')`);
       await port.recordSchemaCheck('k', await port.catalogFingerprint());
@@ -45,12 +50,12 @@ describe('askHeadState', { timeout: 60_000 }, () => {
       const state = await look(target(db.url));
       expect(state.pid).toBe(state.announcedPid);
       expect(state.locked).toBe(false);
-      expect(state.applied).toEqual((await port.readLedger()).applied);
-      expect(state.applied.at(-1)).toEqual({
-        name: '003_c',
-        runOn: new Date(2099, 0, 2, 3, 4, 5, 678),
-        checksum: null,
-      });
+      // the ledger as the port reads it, digested as the quick look digests the files: `-` for no checksum
+      const { applied } = await port.readLedger();
+      expect(applied.map((row) => row.checksum)).toContain(null);
+      expect(state.ledger).toBe(
+        ledgerDigestOf(applied.map(({ name, checksum }) => ({ name, checksum: checksum ?? '-' }))),
+      );
       expect(state.fingerprint).toBe(await port.catalogFingerprint());
       expect(state.schemaChecks).toEqual(new Map([['k', await port.checkedFingerprint('k')]]));
 
