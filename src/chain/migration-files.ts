@@ -3,7 +3,7 @@
 // this is all the no-op path needs.
 import { hash } from 'node:crypto';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 
 export interface MigrationFile {
@@ -54,7 +54,7 @@ export function listMigrations(dir: string): MigrationFile[] {
   if (problems.length > 0) throw new ConfigError(`MIGRATIONS_DIR ${dir} has files that cannot be migrations`, problems);
 
   const former = formerChecksums(dir);
-  const root = resolve(dir).replace(/\/$/, '');
+  const root = (isAbsolute(dir) ? dir : resolve(dir)).replace(/\/$/, '');
   // numbers are unique (checked above), so they alone give node-pg-migrate's order
   return found
     .sort((a, b) => a.order - b.order)
