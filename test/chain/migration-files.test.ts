@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { compareMigrationFileNames } from 'node-pg-migrate/utils/comparators';
@@ -43,6 +44,19 @@ describe('the order of migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-order-'));
     writeFileSync(join(dir, '20251399000000000_bad.sql'), 'select 1;');
     expect(() => listMigrations(dir)).toThrow(/MIGRATIONS_DIR .* has files that cannot be migrations/);
+  });
+});
+
+describe('the listing', () => {
+  it('gives absolute paths and sha256 checksums of the bytes, from a relative directory as from an absolute one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-paths-'));
+    writeFileSync(join(dir, '001_a.sql'), '-- Up Migration\nselect 1;\n');
+    writeFileSync(join(dir, '002_b.ts'), 'export const up = () => undefined;\n');
+    mkdirSync(join(dir, 'expected'));
+    const absolute = listMigrations(`${dir}/`);
+    expect(absolute.map((m) => m.path)).toEqual([join(dir, '001_a.sql'), join(dir, '002_b.ts')]);
+    expect(absolute[0]!.checksum).toBe(createHash('sha256').update('-- Up Migration\nselect 1;\n').digest('hex'));
+    expect(listMigrations(relative(process.cwd(), dir))).toEqual(absolute);
   });
 });
 
