@@ -36,7 +36,8 @@ async function quickLook({ config, log, signals }: Context): Promise<UpResult | 
     if (signals.received) throw new Interrupted(signals.received, `while reading ${config.database.display}`);
     return giveWay((error as Error).message);
   };
-  let ask: Awaited<ReturnType<typeof askHeadState>>;
+  let ask: Awaited<ReturnType<typeof askHeadState>> | undefined;
+  let refused: unknown;
   try {
     ask = await askHeadState(
       config.database.client,
@@ -44,10 +45,11 @@ async function quickLook({ config, log, signals }: Context): Promise<UpResult | 
       { timeoutMs: Math.max(1000, Math.min(5000, config.waitTimeoutMs)), signal: signals.abortSignal },
     );
   } catch (error) {
-    return failed(error);
+    refused = error;
   }
   // The query went out first: what decides is loaded, and the directory and the expected catalogs
-  // read, while the server answers.
+  // read, while the server answers. Loaded when it could not be asked too: the image's compile cache
+  // is made by a start without a server (Dockerfile.migrate), and holds what that start loads.
   let files: MigrationFile[];
   let key: string | undefined;
   let decide: typeof import('../decisions/quick-look.ts');
@@ -57,11 +59,12 @@ async function quickLook({ config, log, signals }: Context): Promise<UpResult | 
       import('../chain/expected-catalog.ts'),
       import('../decisions/quick-look.ts'),
     ]);
+    if (ask === undefined) return failed(refused);
     files = chain.listMigrations(config.migrationsDir);
     key = expected.schemaCheckKey(config.migrationsDir, files, config.embedding.dimension);
     decide = decision;
   } catch (error) {
-    ask.abandon();
+    ask?.abandon();
     throw error;
   }
   let state: HeadState;
