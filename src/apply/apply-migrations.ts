@@ -182,12 +182,13 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
     const migration = running.current?.name;
     if (signals.received) throw interrupted(session, migration);
     if (running.current) running.current.statement = sql;
-    const builds = await buildsAhead(sql, running.current);
-    if (builds.length > 0) {
-      await replicas.wait(`the index build on ${builds[0]!.table}`, migration);
+    const builds = await indexBuildsIn(sql);
+    const ahead = await buildsAhead(sql, builds, running.current);
+    if (ahead.length > 0) {
+      await replicas.wait(`the index build on ${ahead[0]!.table}`, migration);
       if (signals.received) throw interrupted(session, migration);
     }
-    await sizing.before(sql, migration);
+    await sizing.before(builds, migration);
   });
   const unheard = database.onNotice((notice) => sizing.notice(notice, running.current?.name));
   // Cancel the statement in PostgreSQL when a signal arrives mid-migration.
@@ -226,11 +227,12 @@ async function runOnce(session: Session, request: ApplyRequest, parallelWorkers:
 }
 
 /**
- * The index builds a statement starts. Inside a migration's transaction a wait would hold the locks it
- * has taken: for one that runs in a transaction, its BEGIN starts every build the transaction makes.
+ * The index builds a statement starts (`builds`: those in it). Inside a migration's transaction a wait
+ * would hold the locks it has taken: for one that runs in a transaction, its BEGIN starts every build
+ * the transaction makes.
  */
-function buildsAhead(sql: string, running: Running | undefined): Promise<IndexBuild[]> {
+async function buildsAhead(sql: string, builds: IndexBuild[], running: Running | undefined): Promise<IndexBuild[]> {
   const pgm = running?.pgm;
-  if (!pgm?.isUsingTransaction()) return indexBuildsIn(sql);
-  return sql === 'BEGIN;' ? indexBuildsIn(pgm.getSql()) : Promise.resolve([]);
+  if (!pgm?.isUsingTransaction()) return builds;
+  return sql === 'BEGIN;' ? indexBuildsIn(pgm.getSql()) : [];
 }

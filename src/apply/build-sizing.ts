@@ -6,7 +6,7 @@ import type { IndexBuildPort, ServerNotice } from '../database/port.ts';
 import type { Logger } from '../log.ts';
 import type { Config } from '../settings/config.ts';
 import { buildMemory, formatKb } from '../sql/build-memory.ts';
-import { indexBuildsIn } from '../sql/index-builds.ts';
+import type { IndexBuild } from '../sql/index-builds.ts';
 
 const NO_LONGER_FITS = /hnsw graph no longer fits into maintenance_work_mem after (\d+) tuples/;
 
@@ -22,14 +22,13 @@ export class BuildSizing {
     private readonly log: Logger,
   ) {}
 
-  async before(sql: string, migration: string | undefined): Promise<void> {
+  /** `builds`: the index builds of the statement about to run. */
+  async before(builds: readonly IndexBuild[], migration: string | undefined): Promise<void> {
     if (this.sizedFor !== undefined && this.sizedFor !== migration) {
       await this.database.setBuildSettings(undefined);
       this.sizedFor = undefined;
     }
-    if (migration === undefined) return;
-    const builds = await indexBuildsIn(sql);
-    if (builds.length === 0) return;
+    if (migration === undefined || builds.length === 0) return;
     let kb = 0;
     for (const build of builds) {
       const facts = await this.database.indexBuildFacts(build.table, build.column);
