@@ -18,14 +18,14 @@ import { REVISIONS } from '../test/support/mnemolite-revisions.ts';
 import { describeMachine } from './machine.ts';
 import { startPostgres } from './postgres-server.ts';
 import { median } from './stats.ts';
+import { OUR_CLI } from './tools.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 const SHIPPED = new URL('../migrations', import.meta.url).pathname;
 
 const cli = (args: string[], env: Record<string, string>) => {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const result = spawnSync(process.execPath, [OUR_CLI, ...args], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'error', ...env },
     encoding: 'utf8',
   });
@@ -97,7 +97,7 @@ try {
       MIGRATIONS_DIR: dir,
     });
     const { migrations } = JSON.parse(made.stdout) as { migrations: { name: string; transaction: boolean }[] };
-    const lint = spawnSync(process.execPath, [CLI, 'lint'], {
+    const lint = spawnSync(process.execPath, [OUR_CLI, 'lint'], {
       env: { PATH: process.env.PATH, MIGRATIONS_DIR: dir },
       encoding: 'utf8',
     });

@@ -7,7 +7,6 @@
 //   node bench/halfvec-at-scale.ts   (after npm run build; BENCH_PG_IMAGE or TEST_PG_IMAGE names the image)
 // BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_SETTINGS (compose,256MB) picks
 // the server settings and BENCH_WAYS (a,b) the ways. Prints a Markdown table, and on stderr where each way spent its time.
-import { join } from 'node:path';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import pg from 'pg';
 import {
@@ -20,12 +19,11 @@ import {
   THROUGH_HALFVEC,
 } from './halfvec-data.ts';
 import { describeMachine } from './machine.ts';
-import { PROJECT_ROOT } from './tools.ts';
+import { OUR_CLI, pgImage } from './tools.ts';
 
-const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
+const IMAGE = pgImage();
 const SETTINGS = (process.env.BENCH_SETTINGS ?? 'compose,256MB').split(',');
 const WAYS = (process.env.BENCH_WAYS ?? 'a,b').split(',');
-const CLI = join(PROJECT_ROOT, 'dist/cli.js');
 
 // The revision's operations, in its order, in one transaction (Alembic's default).
 const ALEMBIC_WAY = [
@@ -112,7 +110,7 @@ try {
 
 async function up(database: string, migrationsDir: string): Promise<{ ms: number; stderr: string }> {
   const started = performance.now();
-  const { code, stderr } = await run(process.execPath, [CLI, 'up'], {
+  const { code, stderr } = await run(process.execPath, [OUR_CLI, 'up'], {
     PATH: process.env.PATH,
     DATABASE_URL: urlFor(database),
     MIGRATIONS_DIR: migrationsDir,

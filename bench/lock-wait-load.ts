@@ -6,13 +6,13 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { describeMachine } from './machine.ts';
 import { startPostgres } from './postgres-server.ts';
+import { OUR_CLI } from './tools.ts';
 
 const WAITERS = Number(process.env.BENCH_WAITERS ?? 30);
 /** seconds since the waiters started: each window is measured from one edge to the next */
 const EDGES = [3, 10, 20, 40];
 /** node-pg-migrate's key for public.pgmigrations, which ours keeps for that table */
 const LOCK_KEY = '7241865325823964';
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 
 const server = await startPostgres();
 try {
@@ -22,7 +22,9 @@ try {
   await holder.query('select pg_advisory_lock($1)', [LOCK_KEY]);
   const env = { PATH: process.env.PATH, DATABASE_URL: url, LOG_LEVEL: 'error', MIGRATE_LOCK_TIMEOUT: '600' };
   const started = performance.now();
-  const waiters = Array.from({ length: WAITERS }, () => spawn(process.execPath, [cli, 'up'], { env, stdio: 'ignore' }));
+  const waiters = Array.from({ length: WAITERS }, () =>
+    spawn(process.execPath, [OUR_CLI, 'up'], { env, stdio: 'ignore' }),
+  );
   const transactions = async () =>
     Number(
       (

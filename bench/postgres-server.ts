@@ -5,6 +5,7 @@
 // here and dropped after use.
 import pg from 'pg';
 import { startPostgres as startServer } from '../test/support/postgres-server.ts';
+import { pgImage } from './tools.ts';
 
 export interface PostgresServer {
   /** e.g. "PostgreSQL 17.12 (pgvector 0.8.1), container local/pgvector:pg17 (…)" */
@@ -22,7 +23,7 @@ export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promi
   const server = await startServer({
     url: env.BENCH_DATABASE_URL,
     urlVariable: 'BENCH_DATABASE_URL',
-    image: env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18',
+    image: pgImage(env),
   });
   try {
     return await connectTo(new URL(server.adminUrl), server.where, server.stop);

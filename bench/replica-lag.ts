@@ -9,7 +9,6 @@
 // BENCH_CODE_CHUNKS (60000) and BENCH_MEMORIES (20000) size the tables; BENCH_BOUNDS (default,0,1) the runs, in order;
 // BENCH_REPLICA_CPUS limits the replica's CPUs (a replica on a smaller machine).
 // Prints a Markdown table, and on stderr each migration's time and each wait.
-import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/settings/config.ts';
 import { type Server, startPrimaryWithReplica } from '../test/support/replicated-postgres.ts';
@@ -23,12 +22,11 @@ import {
   THROUGH_HALFVEC,
 } from './halfvec-data.ts';
 import { describeMachine } from './machine.ts';
-import { PROJECT_ROOT } from './tools.ts';
+import { OUR_CLI, pgImage } from './tools.ts';
 
-const IMAGE = process.env.BENCH_PG_IMAGE || process.env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
+const IMAGE = pgImage();
 const BOUNDS = (process.env.BENCH_BOUNDS ?? 'default,0,1').split(',');
 const REPLICA_CPUS = process.env.BENCH_REPLICA_CPUS ? Number(process.env.BENCH_REPLICA_CPUS) : undefined;
-const CLI = join(PROJECT_ROOT, 'dist/cli.js');
 const HEARTBEAT_MS = 100;
 
 interface Outcome {
@@ -75,7 +73,7 @@ async function up(
   env: Record<string, string> = {},
 ): Promise<{ ms: number; stderr: string }> {
   const began = performance.now();
-  const { code, stderr } = await run(process.execPath, [CLI, 'up'], {
+  const { code, stderr } = await run(process.execPath, [OUR_CLI, 'up'], {
     PATH: process.env.PATH,
     DATABASE_URL: primary.url(database),
     MIGRATIONS_DIR: migrationsDir,

@@ -17,6 +17,7 @@ import { type Report, renderReport, writeSection } from './report.ts';
 import { applyAll, type Context, concurrentRunners, noopAtHead } from './scenarios.ts';
 import { startupBreakdown } from './startup-breakdown.ts';
 import { judge } from './targets.ts';
+import { pgImage } from './tools.ts';
 
 const env = process.env;
 const smoke = env.BENCH_SMOKE === '1';
@@ -39,9 +40,7 @@ const progress = (line: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
 mkdirSync(work, { recursive: true });
-progress(
-  `starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18'})`,
-);
+progress(`starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : pgImage(env)})`);
 const server = await startPostgres();
 try {
   progress(server.description);

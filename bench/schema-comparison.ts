@@ -9,15 +9,15 @@ import { listMigrations } from '../src/chain/migration-files.ts';
 import { CATALOG_LISTING } from '../src/database/catalog-listing.ts';
 import { startPostgres } from './postgres-server.ts';
 import { median } from './stats.ts';
+import { OUR_CLI } from './tools.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const dir = new URL('../migrations', import.meta.url).pathname;
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 const server = await startPostgres();
 try {
   const url = await server.createDatabase('bench_schema');
   const env = { PATH: process.env.PATH, DATABASE_URL: url, LOG_LEVEL: 'error' };
-  if (spawnSync(process.execPath, [cli, 'up'], { env }).status !== 0) throw new Error('up failed');
+  if (spawnSync(process.execPath, [OUR_CLI, 'up'], { env }).status !== 0) throw new Error('up failed');
 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -58,9 +58,9 @@ try {
 
   const commands: Record<string, string[]> = {
     'node -e 0': ['-e', '0'],
-    'up (no-op)': [cli, 'up'],
-    verify: [cli, 'verify'],
-    status: [cli, 'status'],
+    'up (no-op)': [OUR_CLI, 'up'],
+    verify: [OUR_CLI, 'verify'],
+    status: [OUR_CLI, 'status'],
   };
   const wall = Object.fromEntries(Object.keys(commands).map((name) => [name, [] as number[]]));
   for (let i = 0; i < RUNS; i++) {

@@ -21,7 +21,7 @@ import { startPostgres } from './postgres-server.ts';
 import { renderProfile, writeSection } from './report.ts';
 import type { Samples } from './scenarios.ts';
 import { median, medianOrNull, mib, ratio, seconds, wallRange } from './stats.ts';
-import { commandFor, PROJECT_ROOT } from './tools.ts';
+import { commandFor, PROJECT_ROOT, pgImage } from './tools.ts';
 
 const env = process.env;
 const runs = Number(env.BENCH_STARTUP_RUNS ?? 40);
@@ -77,9 +77,7 @@ function cacheEntries(dir: string | undefined): string[] {
 
 type Variant = { label: string; command: Command; samples: Samples; memory?: Record<string, number> };
 
-progress(
-  `starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18'})`,
-);
+progress(`starting PostgreSQL (${env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : pgImage(env)})`);
 mkdirSync(work, { recursive: true });
 const server = await startPostgres();
 try {

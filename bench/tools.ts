@@ -8,7 +8,12 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from './measure.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUR_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/** This runner as tsc builds it (npm run build). */
+export const OUR_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** The server the benchmarks start: BENCH_PG_IMAGE, else the tests' TEST_PG_IMAGE, else MnemoLite's. */
+export const pgImage = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.BENCH_PG_IMAGE || env.TEST_PG_IMAGE || 'pgvector/pgvector:pg18';
 const NODE_PG_MIGRATE_CLI = realpathSync(
   fileURLToPath(new URL('../node_modules/.bin/node-pg-migrate', import.meta.url)),
 );
